@@ -1,0 +1,134 @@
+// dyndns2: `GET /nic/update?hostname=a,b&myip=ADDR` with Basic auth, one answer line per host.
+// Hosts of one provider that need the same address share one request. Every return code maps
+// to an outcome; the codes that mean "a human must act" stop the record (permanent), the ones
+// that mean "later" carry a retry time.
+import { DdnsError, permanent, transient } from '../../src/errors.js';
+import { retryAfter } from '../../src/http.js';
+import type { RunContext } from '../../src/context.js';
+import type { Change, Outcome } from '../../src/types.js';
+import type { Provider, ProviderModule, Settings } from '../types.js';
+
+export interface Dyndns2Settings {
+  server: string;
+  username: string;
+  password: string;
+}
+
+/** dyndns2 allows at most 20 hosts per request. */
+const MAX_HOSTS = 20;
+
+const STOP: Record<string, string> = {
+  badauth: 'check username/password',
+  '!donator': 'the request used a feature of paid accounts; check the provider settings',
+  notfqdn: 'the host name is not a fully qualified name; check records[].name',
+  nohost: 'the host is not in this account; check records[].name and username',
+  numhost: 'too many hosts in one request, or a round-robin host; contact the provider',
+  abuse: 'the host is blocked for abuse; unblock it at the provider before ddnsd tries again',
+  badagent: 'the provider refused this client (user agent or method); report it to ddnsd',
+  '!yours': 'the host belongs to another account; check records[].name',
+  badsys: 'the provider refused the system parameter; check server',
+  '!active': 'the domain is not activated at the provider',
+};
+
+export function updateUrl(server: string): URL {
+  const url = new URL(server);
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/nic/update';
+  return url;
+}
+
+export class Dyndns2 implements Provider {
+  constructor(
+    readonly name: string,
+    private readonly s: Dyndns2Settings,
+  ) {}
+
+  async apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]> {
+    const groups = new Map<string, Change[]>();
+    for (const c of changes) {
+      const key = `${c.family} ${c.address}`;
+      const group = groups.get(key) ?? [];
+      group.push(c);
+      groups.set(key, group);
+    }
+    const outcomes: Outcome[] = [];
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i += MAX_HOSTS) {
+        outcomes.push(...(await this.send(group.slice(i, i + MAX_HOSTS), ctx)));
+      }
+    }
+    return outcomes;
+  }
+
+  private async send(batch: Change[], ctx: RunContext): Promise<Outcome[]> {
+    const url = updateUrl(this.s.server);
+    url.searchParams.set('hostname', batch.map((c) => c.record.name).join(','));
+    url.searchParams.set('myip', batch[0]!.address);
+    const host = url.hostname;
+    const fail = (error: DdnsError): Outcome[] => batch.map((change) => ({ change, status: 'failed', error }));
+    let res;
+    try {
+      res = await ctx.http.request({
+        url: url.toString(),
+        timeoutMs: 10_000,
+        signal: ctx.signal,
+        headers: {
+          authorization: `Basic ${Buffer.from(`${this.s.username}:${this.s.password}`).toString('base64')}`,
+          'user-agent': ctx.userAgent,
+        },
+      });
+    } catch (err) {
+      return fail(err as DdnsError);
+    }
+    const now = ctx.now();
+    if (res.status === 401 || res.status === 403) {
+      return fail(permanent('BADAUTH', `HTTP ${res.status} (badauth) from ${host}; check username/password`));
+    }
+    if (res.status === 429) {
+      return fail(transient('RATE_LIMITED', `HTTP 429 (rate limited) from ${host}`, { retryAfter: retryAfter(res.headers, now) }));
+    }
+    if (res.status >= 500) {
+      return fail(transient('HTTP_5XX', `HTTP ${res.status} from ${host}`, { retryAfter: retryAfter(res.headers, now) }));
+    }
+    if (res.status < 200 || res.status >= 300) {
+      return fail(permanent('HTTP_STATUS', `HTTP ${res.status} from ${host}; check server (the update URL)`));
+    }
+    const lines = res.body.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    if (lines.length === 0) return fail(transient('EMPTY_ANSWER', `empty answer from ${host}`));
+    // One line for several hosts: an account-wide answer (or a server that answers once).
+    const perHost = lines.length === batch.length ? lines : lines.length === 1 ? batch.map(() => lines[0]!) : null;
+    if (!perHost) {
+      return fail(transient('BAD_ANSWER', `${host} answered ${lines.length} lines for ${batch.length} hosts`));
+    }
+    return batch.map((change, i) => this.outcome(change, perHost[i]!, host, now));
+  }
+
+  private outcome(change: Change, line: string, host: string, now: Date): Outcome {
+    const [code = '', echoed] = line.split(/\s+/, 2);
+    if (code === 'good' || code === 'nochg') {
+      if (echoed === '127.0.0.1' && change.address !== '127.0.0.1') {
+        return { change, status: 'failed', error: permanent('IGNORED', `${host} ignored the request (good 127.0.0.1); report it to ddnsd`) };
+      }
+      if (echoed && !echoed.split(',').includes(change.address)) {
+        return { change, status: 'failed', error: transient('ECHO_MISMATCH', `${host} answered "${code} ${echoed}", not ${change.address}`) };
+      }
+      return { change, status: code === 'good' ? 'updated' : 'in-sync' };
+    }
+    const stop = STOP[code];
+    if (stop) return { change, status: 'failed', error: permanent(code.toUpperCase(), `${code} from ${host}; ${stop}`) };
+    if (code === 'dnserr' || code === '911') {
+      const at = new Date(now.getTime() + 30 * 60_000);
+      return { change, status: 'failed', error: transient(code === '911' ? 'OUTAGE' : 'DNSERR', `${code} from ${host} (provider trouble); waiting 30 minutes`, { retryAfter: at }) };
+    }
+    const wait = /^w(\d+)([smh])$/.exec(code);
+    if (wait) {
+      const ms = Number(wait[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[wait[2] as 's' | 'm' | 'h'];
+      return { change, status: 'failed', error: transient('WAIT', `${host} asked to wait ${wait[1]}${wait[2]}`, { retryAfter: new Date(now.getTime() + ms) }) };
+    }
+    return { change, status: 'failed', error: transient('UNKNOWN_ANSWER', `unexpected answer from ${host}: ${JSON.stringify(line.slice(0, 60))}`) };
+  }
+}
+
+const mod: ProviderModule = {
+  create: (name: string, settings: Settings) => new Dyndns2(name, settings as unknown as Dyndns2Settings),
+};
+export default mod;

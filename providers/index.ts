@@ -1,0 +1,8 @@
+// The provider registry: the only place that names providers. Settings schemas load at start-up;
+// an implementation loads only when a selected record uses it.
+import type { ProviderType } from './types.js';
+import { dyndns2 } from './dyndns2/config.js';
+
+export const providerTypes: Record<string, ProviderType> = {
+  dyndns2,
+};

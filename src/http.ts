@@ -1,0 +1,149 @@
+// HTTP for detectors and providers, on undici: one total deadline per request (not undici's
+// 300 s defaults), a cap on what is read, no redirects followed, and the socket family pinned
+// when the caller asks for one (an IPv4 detection must really go out over IPv4).
+import type { Dispatcher } from 'undici';
+import { Agent, request } from 'undici';
+import { transient } from './errors.js';
+
+export interface HttpRequest {
+  url: string;
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Pin the socket to this address family. */
+  family?: 4 | 6;
+  /** Total time for connect, headers and body. */
+  timeoutMs: number;
+  /** Refuse bodies larger than this many bytes (default 100 KiB). */
+  maxBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface HttpClient {
+  /** Resolves with any HTTP status (redirects are not followed); rejects with a transient
+   * DdnsError when no complete answer arrived: refused, reset, timed out, too large. */
+  request(req: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+export const MAX_BODY = 100 * 1024;
+
+/** A URL fit to print: no userinfo, and the values of query parameters replaced by `***`
+ * (Duck DNS, for one, carries its token in the query string). */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    u.username = '';
+    u.password = '';
+    for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, '***');
+    return u.toString().replaceAll('%2A%2A%2A', '***');
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+export function createHttpClient(): HttpClient {
+  const agents = new Map<string, Agent>();
+  const agentFor = (family: 4 | 6 | undefined, timeoutMs: number): Agent => {
+    const key = `${family ?? 0}`;
+    let agent = agents.get(key);
+    if (!agent) {
+      agent = new Agent({
+        connect: family ? { family, autoSelectFamily: false, timeout: timeoutMs } : { timeout: timeoutMs },
+        keepAliveTimeout: 1000,
+        pipelining: 0,
+      });
+      agents.set(key, agent);
+    }
+    return agent;
+  };
+
+  return {
+    async request(req) {
+      const limit = req.maxBytes ?? MAX_BODY;
+      const deadline = AbortSignal.timeout(req.timeoutMs);
+      const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+      const where = redactUrl(req.url);
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(req.url, {
+          method: req.method ?? 'GET',
+          headers: req.headers,
+          body: req.body,
+          dispatcher: agentFor(req.family, req.timeoutMs),
+          signal,
+          headersTimeout: req.timeoutMs,
+          bodyTimeout: req.timeoutMs,
+        });
+      } catch (err) {
+        throw networkError(err, where, req.timeoutMs, deadline.aborted);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      try {
+        for await (const chunk of res.body) {
+          size += (chunk as Buffer).length;
+          if (size > limit) {
+            res.body.destroy();
+            throw transient('HTTP_TOO_LARGE', `the answer from ${where} is larger than ${limit} bytes`);
+          }
+          chunks.push(chunk as Buffer);
+        }
+      } catch (err) {
+        if (err instanceof Error && err.name === 'DdnsError') throw err;
+        throw networkError(err, where, req.timeoutMs, deadline.aborted);
+      }
+      return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
+    },
+    async close() {
+      await Promise.all([...agents.values()].map((a) => a.destroy()));
+      agents.clear();
+    },
+  };
+}
+
+function networkError(err: unknown, where: string, timeoutMs: number, timedOut: boolean) {
+  if (timedOut) return transient('HTTP_TIMEOUT', `no answer from ${where} within ${timeoutMs / 1000}s`, { cause: err });
+  const e = err as { code?: string; message?: string; name?: string };
+  if (e?.name === 'AbortError') return transient('ABORTED', `request to ${where} was cancelled`, { cause: err });
+  const code = e?.code ?? 'EUNKNOWN';
+  const what: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ENOTFOUND: 'host name not found',
+    EAI_AGAIN: 'name lookup failed (temporary)',
+    ENETUNREACH: 'network unreachable',
+    EHOSTUNREACH: 'host unreachable',
+    UND_ERR_CONNECT_TIMEOUT: `connect timed out after ${timeoutMs / 1000}s`,
+    UND_ERR_HEADERS_TIMEOUT: `no answer within ${timeoutMs / 1000}s`,
+    UND_ERR_BODY_TIMEOUT: `answer stalled for ${timeoutMs / 1000}s`,
+    UND_ERR_SOCKET: 'connection closed early',
+  };
+  return transient('HTTP_NETWORK', `${where}: ${what[code] ?? e?.message ?? code}`, { cause: err });
+}
+
+/** Retry-After as a Date: seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfter(headers: HttpResponse['headers'], now: Date): Date | undefined {
+  const raw = headers['retry-after'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return new Date(now.getTime() + Number(value.trim()) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : new Date(at);
+}
+
+/** Is this URL's host on loopback (where plain HTTP may carry credentials)? */
+export function isLoopbackUrl(raw: string): boolean {
+  try {
+    const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
