@@ -78,18 +78,18 @@ export function sshArgv(ssh: readonly string[], s: SshSettings & { timeout: numb
     `ConnectTimeout=${Math.max(1, Math.ceil(s.timeout / 1000))}`,
   ];
   if (s.port !== undefined) argv.push('-p', String(s.port));
-  if (s.identity !== undefined) argv.push('-i', s.identity, '-o', 'IdentitiesOnly=yes');
+  if (s.identity !== undefined) argv.push('-o', `IdentityFile=${sshConfigPath(s.identity)}`, '-o', 'IdentitiesOnly=yes');
   if (s.known_hosts !== undefined) argv.push('-o', `UserKnownHostsFile=${sshConfigPath(s.known_hosts)}`);
   argv.push('--', s.host ?? '', REMOTE_COMMAND);
   return argv;
 }
 
 /**
- * ssh splits UserKnownHostsFile on whitespace and expands `%` tokens and `~`: quote the path and
- * double its `%` so it is taken as one literal file.
+ * A file path as an ssh config value: ssh splits values on whitespace (UserKnownHostsFile takes
+ * several files) and expands `%` tokens and `~`, so quote it, escape `"` and `\`, double `%`.
  */
-function sshConfigPath(path: string): string {
-  return `"${path.replace(/%/g, '%%')}"`;
+export function sshConfigPath(path: string): string {
+  return `"${path.replace(/[\\"]/g, (c) => `\\${c}`).replace(/%/g, '%%')}"`;
 }
 
 /** Field 1 of `client_ip client_port server_ip server_port`, strictly. */
