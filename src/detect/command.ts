@@ -3,7 +3,7 @@
 // timeout, and its whole stdout must be exactly one address (the same strict parsing as http).
 import type { DetectorModule } from './types.js';
 import { parseEchoBody } from './address.js';
-import { lastLine, MAX_OUTPUT, runProcess, type RunFn } from './run.js';
+import { lastLine, MAX_OUTPUT, runProcess, type RunFn } from './process.js';
 
 export interface CommandDeps {
   run: RunFn;

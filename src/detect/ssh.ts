@@ -7,7 +7,7 @@ import type { Family } from '../types.js';
 import type { DetectorModule } from './types.js';
 import type { Parsed } from './address.js';
 import { familyOf, parseAddress, quote } from './address.js';
-import { lastLine, runProcess, type RunFn } from './run.js';
+import { lastLine, runProcess, type RunFn } from './process.js';
 
 export interface SshDeps {
   run: RunFn;

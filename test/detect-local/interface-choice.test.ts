@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseAddress, createInterfaceDetector, defaultRouteDevice, type AddrInfo } from '../../src/detect/interface.js';
-import type { RunFn, RunResult } from '../../src/detect/run.js';
+import type { RunFn, RunResult } from '../../src/detect/process.js';
 import { settings, testContext } from './support.js';
 
 const v6 = (local: string, flags: Partial<AddrInfo> = {}): AddrInfo => ({

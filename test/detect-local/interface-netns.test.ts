@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterfaceDetector, type AddrInfo } from '../../src/detect/interface.js';
-import { runProcess } from '../../src/detect/run.js';
+import { runProcess } from '../../src/detect/process.js';
 import { checkAccept } from '../../src/detect/address.js';
 import { settings, sh, testContext, uniq } from './support.js';
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSshDetector, parseSshConnection, sshArgv, sshConfigPath } from '../../src/detect/ssh.js';
 import { checkAccept } from '../../src/detect/address.js';
-import type { RunFn, RunOptions, RunResult } from '../../src/detect/run.js';
+import type { RunFn, RunOptions, RunResult } from '../../src/detect/process.js';
 import { settings, testContext } from './support.js';
 
 const local = createSshDetector({

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runProcess } from '../../src/detect/run.js';
+import { runProcess } from '../../src/detect/process.js';
 
 const env = { PATH: process.env.PATH };
 
