@@ -1,4 +1,4 @@
-// Run a program from an argv array (never a shell), with a deadline and a cap on what it may
+// Start a program from an argv array (never a shell), with a deadline and a cap on what it may
 // print. Detectors that start a child process (interface, ssh, command) take a RunFn in their
 // deps, so tests can hand in a fake or a netns-wrapped argv.
 import { spawn } from 'node:child_process';
