@@ -47,9 +47,10 @@ export function createInterfaceDetector(deps: InterfaceDeps): DetectorModule<Set
     describe: (s) => `interface ${s.interface ?? '(default route)'}`,
     async detect(s, family, ctx) {
       const ipFamily = family === 'ipv4' ? '-4' : '-6';
+      const deadline = Date.now() + s.timeout; // one budget for both ip runs
       const run = async (args: string[]): Promise<{ ok: true; json: unknown } | { ok: false; reason: string }> => {
         const r = await deps.run([...deps.ip, '-j', ipFamily, ...args], {
-          timeoutMs: s.timeout,
+          timeoutMs: Math.max(1, deadline - Date.now()),
           signal: ctx.signal,
           env: ctx.env,
         });

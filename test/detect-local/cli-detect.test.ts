@@ -4,10 +4,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, runCli, tempDir, writeConfig } from '../helpers/cli.js';
 import { sh, uniq } from './support.js';
+import { startSshd } from './sshd.js';
 
 const NS = uniq('ddl-cli-');
 const tmp = tempDir('ddnsd-detect-local-');
@@ -115,4 +116,26 @@ test('command given as a shell string → detect → config error naming the key
   assert.equal(r.code, 2);
   assert.match(r.stderr, /command/);
   assert.match(r.stderr, /argv list/);
+});
+
+test('ssh with host and key files relative to the config → detect --json → the address a real sshd saw', async () => {
+  const clientDir = join(tmp.dir, 'client');
+  mkdirSync(clientDir);
+  const sshd = await startSshd(clientDir);
+  try {
+    const keys = join(tmp.dir, 'keys');
+    mkdirSync(keys);
+    copyFileSync(sshd.identity, join(keys, 'id'));
+    chmodSync(join(keys, 'id'), 0o600);
+    copyFileSync(sshd.knownHosts, join(keys, 'known_hosts'));
+    const ssh = { type: 'ssh', host: 'root@127.0.0.1', port: sshd.port, identity: 'keys/id', known_hosts: 'keys/known_hosts', timeout: '20s' };
+    const cfg = config({ ipv4: [ssh, { ...ssh, accept: 'any' }] });
+    const r = await runCli(['detect', '--json', '-c', cfg]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = parse(r.stdout);
+    assert.match(out.ipv4.sources[0]!.reason ?? '', /127\.0\.0\.1 is a loopback address; refused under accept: public/);
+    assert.equal(out.ipv4.address, '127.0.0.1');
+  } finally {
+    await sshd.stop();
+  }
 });

@@ -87,22 +87,31 @@ export async function startSshd(clientDir: string): Promise<Sshd> {
 function ready(child: ChildProcess, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => fail(new Error(`sshd did not start on port ${port} within 15 s:\n${log}`)), 15_000);
-    const fail = (e: Error) => {
+    const done = () => {
       clearTimeout(timer);
+      child.off('error', onError);
+      child.off('exit', onExit);
+      child.stderr!.off('data', onData);
+      child.stderr!.resume(); // keep draining sshd's log so it never blocks on a full pipe
+    };
+    const fail = (e: Error) => {
+      done();
       child.kill('SIGKILL');
       reject(e);
     };
-    child.once('error', (e) => fail(new Error(`cannot start sshd (is openssh-server installed?): ${e.message}`)));
-    child.once('exit', (code) => fail(new Error(`sshd exited with ${code}:\n${log}`)));
-    child.stderr!.on('data', (chunk: Buffer) => {
+    const onError = (e: Error) => fail(new Error(`cannot start sshd (is openssh-server installed?): ${e.message}`));
+    const onExit = (code: number | null) => fail(new Error(`sshd exited with ${code}:\n${log}`));
+    const onData = (chunk: Buffer) => {
       log += chunk.toString();
       // One line per ListenAddress; ready once both sockets are bound.
       if ((log.match(/Server listening on/g) ?? []).length >= 2) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
+        done();
         resolve();
       }
-    });
+    };
+    const timer = setTimeout(() => fail(new Error(`sshd did not start on port ${port} within 15 s:\n${log}`)), 15_000);
+    child.once('error', onError);
+    child.once('exit', onExit);
+    child.stderr!.on('data', onData);
   });
 }
