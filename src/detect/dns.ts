@@ -12,7 +12,7 @@ import type { Answer, Packet, Question } from 'dns-packet';
 import type { Family } from '../types.js';
 import type { DetectorModule } from './types.js';
 import type { Parsed } from './address.js';
-import { parseAddress, quote } from './address.js';
+import { familyOf, parseAddress, quote } from './address.js';
 import { parseHostPort } from '../config/values.js';
 
 export type Qtype = 'A' | 'AAAA' | 'TXT';
@@ -96,7 +96,9 @@ export function readAnswer(packet: Packet, q: Query, family: Family): Parsed {
   if (strings.length !== 1) return { ok: false, reason: `the TXT answer to ${what} has ${strings.length} strings, expected exactly one` };
   const text = Buffer.isBuffer(strings[0]) ? strings[0].toString('utf8') : String(strings[0]);
   const parsed = parseAddress(text.trim(), family);
-  return parsed.ok ? parsed : { ok: false, reason: `the TXT answer to ${what} is not one address: ${quote(text)}` };
+  if (parsed.ok) return parsed;
+  if (familyOf(text.trim())) return { ok: false, reason: `the TXT answer to ${what}: ${parsed.reason}` };
+  return { ok: false, reason: `the TXT answer to ${what} is not one address: ${quote(text)}` };
 }
 
 export interface DnsDeps {
