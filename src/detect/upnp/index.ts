@@ -40,6 +40,7 @@ export function createUpnpDetector(deps: UpnpDeps = defaultDeps): DetectorModule
       if (family === 'ipv6') return { ok: false, reason: 'UPnP IGD reports only IPv4' };
       const deadline = performance.now() + s.timeout;
       const left = () => Math.max(0, Math.round(deadline - performance.now()));
+      const budget: Budget = { left, total: s.timeout };
 
       let locations: string[];
       if (s.location) {
@@ -67,7 +68,7 @@ export function createUpnpDetector(deps: UpnpDeps = defaultDeps): DetectorModule
       const reasons: string[] = [];
       for (const location of locations) {
         if (left() === 0) break;
-        const got = await askGateway(location, left, ctx);
+        const got = await askGateway(location, budget, ctx);
         if (got.ok) return got;
         reasons.push(got.reason);
       }
@@ -77,7 +78,24 @@ export function createUpnpDetector(deps: UpnpDeps = defaultDeps): DetectorModule
   };
 }
 
-async function askGateway(location: string, left: () => number, ctx: RunContext): Promise<Parsed> {
+interface Budget {
+  /** Milliseconds left of the detector's timeout. */
+  left(): number;
+  total: number;
+}
+
+/** The reason for a failed request to `url`: a timeout is said in the operator's terms. */
+function failed(what: string, url: string, err: unknown, budget: Budget): Parsed {
+  const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  if (budget.left() < 50 || e.code === 'HTTP_TIMEOUT' || /TIMEOUT/.test(e.cause?.code ?? '')) {
+    return { ok: false, reason: `${what} at ${redactUrl(url)}: no answer within the timeout (${budget.total / 1000}s)` };
+  }
+  const message = String(e.message ?? err).replace(`${redactUrl(url)}: `, '');
+  return { ok: false, reason: `${what} at ${redactUrl(url)}: ${message}` };
+}
+
+async function askGateway(location: string, budget: Budget, ctx: RunContext): Promise<Parsed> {
+  const { left } = budget;
   const where = redactUrl(location);
   let description;
   try {
@@ -90,7 +108,7 @@ async function askGateway(location: string, left: () => number, ctx: RunContext)
       signal: ctx.signal,
     });
   } catch (err) {
-    return { ok: false, reason: `device description: ${(err as Error).message}` };
+    return failed('device description', location, err, budget);
   }
   if (description.status !== 200) return { ok: false, reason: `device description ${where}: HTTP ${description.status}` };
   const services = wanServices(description.body, location);
@@ -102,14 +120,14 @@ async function askGateway(location: string, left: () => number, ctx: RunContext)
   const reasons: string[] = [];
   for (const service of services.value) {
     if (left() === 0) break;
-    const got = await getExternalIp(service.serviceType, service.controlUrl, left(), ctx);
+    const got = await getExternalIp(service.serviceType, service.controlUrl, budget, ctx);
     if (got.ok) return got;
     reasons.push(got.reason);
   }
   return { ok: false, reason: reasons.join('; ') || `no time left after reading ${where}` };
 }
 
-async function getExternalIp(serviceType: string, controlUrl: string, timeoutMs: number, ctx: RunContext): Promise<Parsed> {
+async function getExternalIp(serviceType: string, controlUrl: string, budget: Budget, ctx: RunContext): Promise<Parsed> {
   const service = serviceType.replace('urn:schemas-upnp-org:service:', '');
   const { body, action } = soapRequest(serviceType);
   let res;
@@ -118,14 +136,14 @@ async function getExternalIp(serviceType: string, controlUrl: string, timeoutMs:
       url: controlUrl,
       method: 'POST',
       family: 4,
-      timeoutMs,
+      timeoutMs: budget.left(),
       maxBytes: SOAP_MAX,
       headers: { 'content-type': 'text/xml; charset="utf-8"', soapaction: action, 'user-agent': ctx.userAgent },
       body,
       signal: ctx.signal,
     });
   } catch (err) {
-    return { ok: false, reason: `${service} GetExternalIPAddress: ${(err as Error).message}` };
+    return failed(`${service} GetExternalIPAddress`, controlUrl, err, budget);
   }
   const answer = externalAddress(res.body);
   if (!answer.ok) {

@@ -28,6 +28,8 @@ export interface TopologyOptions {
   wan: string;
   /** The isp side of the WAN link, also the router's default gateway. */
   isp: string;
+  /** Start miniupnpd on the router (default true). */
+  miniupnpd?: boolean;
 }
 
 async function ip(...args: string[]) {
@@ -71,6 +73,7 @@ export async function startIgd(opts: TopologyOptions): Promise<Topology> {
     await ip('-n', igd, 'route', 'add', 'default', 'via', opts.isp);
     await ip('-n', lan, 'route', 'add', 'default', 'via', '192.168.77.1');
 
+    if (opts.miniupnpd === false) return { lan, igd, isp, dir, stop, inLan: (args, env) => inNamespace(lan, args, env) };
     const conf = join(dir, 'miniupnpd.conf');
     await writeFile(
       conf,
@@ -108,17 +111,20 @@ export async function startIgd(opts: TopologyOptions): Promise<Topology> {
     isp,
     dir,
     stop,
-    inLan: (args, env) =>
-      new Promise((resolve, reject) => {
-        const child = spawn('ip', ['netns', 'exec', lan, ...args], { env: env ?? process.env });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d));
-        child.stderr.on('data', (d) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ stdout, stderr, code }));
-      }),
+    inLan: (args, env) => inNamespace(lan, args, env),
   };
+}
+
+function inNamespace(ns: string, args: string[], env?: NodeJS.ProcessEnv): ReturnType<Topology['inLan']> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', ns, ...args], { env: env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, stderr, code }));
+  });
 }
 
 async function waitFor(file: string, text: string, ms: number) {
