@@ -28,12 +28,15 @@ export const cloudflare: ProviderType = {
     insecure: v.optional(v.boolean(), false),
   },
   secrets: ['token'],
+  // Cloudflare reads are cheap (1200 requests per 5 minutes): confirm in-sync records, so an
+  // edit in the dashboard is put right on the next run.
+  checksInSync: true,
   validate: (s: Settings) => plainHttpProblem('api', s.api ?? CLOUDFLARE_API, s.insecure),
   validateRecord: (s, record) => {
     // A record's own ttl is used when the record is created, unless the provider sets one.
     if (s.ttl !== undefined) return null;
     const problem = ttlProblem(record.ttl);
-    return problem ? `record ${record.name}: ttl ${problem}; set ttl on the record, or on the provider` : null;
+    return problem ? `ttl ${problem}; set ttl on the record, or on the provider` : null;
   },
   load: async () => (await import('./index.js')).default,
 };

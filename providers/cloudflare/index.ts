@@ -53,8 +53,8 @@ const RATE_LIMIT_CODES = new Set([971, 10429]);
 
 export class Cloudflare implements Provider {
   private readonly api: string;
-  /** Zone per record name, kept for the life of the provider (one run, or the daemon). */
-  private readonly zones = new Map<string, Zone>();
+  /** Zone (or null: not a zone) per name suffix, kept for the life of the provider. */
+  private readonly zones = new Map<string, Zone | null>();
 
   constructor(
     readonly name: string,
@@ -122,35 +122,31 @@ export class Cloudflare implements Provider {
 
   /** The zone holding `name`: `zone_id` when set, else the longest suffix that is a zone. */
   private async zoneFor(name: string, ctx: RunContext, budget: Budget): Promise<Zone> {
-    const known = this.zones.get(name);
-    if (known) return known;
-    if (this.s.zone_id) {
-      const zone = { id: this.s.zone_id, name: `zone_id ${this.s.zone_id}` };
-      this.zones.set(name, zone);
-      return zone;
-    }
+    if (this.s.zone_id) return { id: this.s.zone_id, name: `zone_id ${this.s.zone_id}` };
     const labels = name.split('.');
     const tried: string[] = [];
     for (let i = 0; i <= labels.length - 2; i++) {
       const suffix = labels.slice(i).join('.');
       tried.push(suffix);
-      const url = `${this.api}/zones?name=${encodeURIComponent(suffix)}`;
-      const result = await this.call(ctx, budget, 'GET', url, { step: 'zone', zone: { id: '', name: suffix }, record: name });
-      if (!Array.isArray(result)) throw this.badShape('GET /zones', 'result is not a list');
-      const match = result.find(
-        (z): z is { id: string; name: string } =>
-          isObject(z) && typeof z.id === 'string' && typeof z.name === 'string' && z.name.toLowerCase() === suffix && z.status !== 'deleted',
-      );
-      if (match) {
-        const zone = { id: match.id, name: suffix };
-        this.zones.set(name, zone);
-        return zone;
-      }
+      if (!this.zones.has(suffix)) this.zones.set(suffix, await this.lookupZone(suffix, name, ctx, budget));
+      const zone = this.zones.get(suffix);
+      if (zone) return zone;
     }
     throw permanent(
       'ZONE_NOT_FOUND',
       `no Cloudflare zone that this token can see holds ${name} (tried ${tried.join(', ')}); check the record name, give the token Zone → DNS → Edit on the zone, or set zone_id`,
     );
+  }
+
+  private async lookupZone(suffix: string, name: string, ctx: RunContext, budget: Budget): Promise<Zone | null> {
+    const url = `${this.api}/zones?name=${encodeURIComponent(suffix)}`;
+    const result = await this.call(ctx, budget, 'GET', url, { step: 'zone', zone: { id: '', name: suffix }, record: name });
+    if (!Array.isArray(result)) throw this.badShape('GET /zones', 'result is not a list');
+    const match = result.find(
+      (z): z is { id: string; name: string } =>
+        isObject(z) && typeof z.id === 'string' && typeof z.name === 'string' && z.name.toLowerCase() === suffix && z.status !== 'deleted',
+    );
+    return match ? { id: match.id, name: suffix } : null;
   }
 
   /** The one record of this name and type, or null; several is a permanent failure. */
@@ -171,7 +167,7 @@ export class Cloudflare implements Provider {
       const list = records.map((r) => `${r.id} (${r.content})`).join(', ');
       throw permanent(
         'DUPLICATE_RECORDS',
-        `Cloudflare holds ${records.length} ${type} records for ${name}: ${list}; ddnsd changes a name only when it has exactly one ${type} record, so delete the ones you do not want in the dashboard, then change the provider settings or the record in the config to let ddnsd try again`,
+        `Cloudflare holds ${records.length} ${type} records for ${name}: ${list}; ddnsd changes a name only when it has exactly one ${type} record, so delete the ones you do not want in the dashboard`,
       );
     }
     return records[0] ?? null;
@@ -255,7 +251,7 @@ export class Cloudflare implements Provider {
     }
     if (!isObject(envelope) || envelope.success !== true) {
       const flag = isObject(envelope) && envelope.success === false ? 'success: false' : 'no success: true';
-      return fail(permanent('API_ERROR', `Cloudflare refused ${doing} (HTTP ${res.status}, ${flag})${cf || ' without saying why'}; fix the cause named here, then change the config to let ddnsd try again`));
+      return fail(permanent('API_ERROR', `Cloudflare refused ${doing} (HTTP ${res.status}, ${flag})${cf || ' without saying why'}`));
     }
     if (res.status < 200 || res.status >= 300) {
       return fail(permanent('HTTP_STATUS', `Cloudflare answered HTTP ${res.status} while ${doing}${cf}; check api`));

@@ -25,7 +25,7 @@ export const duckdns: ProviderType = {
   validate: (s: Settings) => plainHttpProblem('server', s.server ?? DUCKDNS_SERVER, s.insecure),
   validateRecord: (_s, record) =>
     subName(record.name) === null
-      ? `record ${record.name}: a Duck DNS name is one label under duckdns.org, such as myhome.duckdns.org (deeper names follow it on their own)`
+      ? `a Duck DNS name is one label under duckdns.org, such as myhome.duckdns.org (deeper names follow it on their own)`
       : null,
   load: async () => (await import('./index.js')).default,
 };

@@ -108,7 +108,7 @@ export class Duckdns implements Provider {
     if (first === 'KO') {
       throw permanent(
         'KO',
-        `Duck DNS answered KO for ${domains}: the token is wrong, or ${batch.subs.length > 1 ? 'one of these domains is' : 'the domain is'} not in this account; check token and records[].name (ddnsd stops asking until the config changes)`,
+        `Duck DNS answered KO for ${domains}: the token is wrong, or ${batch.subs.length > 1 ? 'one of these domains is' : 'the domain is'} not in this account; check token and records[].name`,
       );
     }
     if (res.status < 200 || res.status >= 300) {
