@@ -48,12 +48,18 @@ export function scrub(text: string, secrets: readonly (string | undefined)[]): s
  * is left of the whole.
  */
 export class Budget {
+  private readonly start = performance.now();
   private readonly end: number;
   constructor(
     totalMs: number,
     private readonly perRequestMs: number,
   ) {
-    this.end = performance.now() + totalMs;
+    this.end = this.start + totalMs;
+  }
+
+  /** Milliseconds since this budget began. */
+  age(): number {
+    return performance.now() - this.start;
   }
 
   /** The timeout for the next request; throws a transient error when the time is spent. */

@@ -53,8 +53,13 @@ const RATE_LIMIT_CODES = new Set([971, 10429]);
 
 export class Cloudflare implements Provider {
   private readonly api: string;
-  /** Zone (or null: not a zone) per name suffix, kept for the life of the provider. */
+  /** Zone (or null: not a zone) per name suffix, kept for the life of the provider (cycle.ts
+   * creates providers afresh for every run). */
   private readonly zones = new Map<string, Zone | null>();
+  /** The time this run may spend here, shared by check() and apply(); see budget(). */
+  private spent: Budget | null = null;
+  /** A bad token or a rate limit holds for every record: after the first, ask no more. */
+  private stopAll: DdnsError | null = null;
 
   constructor(
     readonly name: string,
@@ -64,31 +69,44 @@ export class Cloudflare implements Provider {
   }
 
   async check(record: RecordSpec, family: Family, address: string, ctx: RunContext): Promise<'in-sync' | 'differs'> {
-    const budget = new Budget(RUN_BUDGET_MS, REQUEST_TIMEOUT_MS);
-    const zone = await this.zoneFor(record.name, ctx, budget);
-    const existing = await this.readRecord(zone, record.name, family, ctx, budget);
-    return existing && sameAddress(existing.content, address) ? 'in-sync' : 'differs';
+    if (this.stopAll) throw this.stopAll;
+    try {
+      const budget = this.budget();
+      const zone = await this.zoneFor(record.name, ctx, budget);
+      const existing = await this.readRecord(zone, record.name, family, ctx, budget);
+      return existing && sameAddress(existing.content, address) ? 'in-sync' : 'differs';
+    } catch (err) {
+      throw this.remember(err);
+    }
   }
 
   async apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]> {
-    const budget = new Budget(RUN_BUDGET_MS, REQUEST_TIMEOUT_MS);
     const outcomes: Outcome[] = [];
-    // A bad token or a rate limit holds for every record: stop asking after the first one.
-    let stopAll: DdnsError | null = null;
     for (const change of changes) {
-      if (stopAll) {
-        outcomes.push({ change, status: 'failed', error: stopAll });
+      if (this.stopAll) {
+        outcomes.push({ change, status: 'failed', error: this.stopAll });
         continue;
       }
       try {
-        outcomes.push(await this.applyOne(change, ctx, budget));
+        outcomes.push(await this.applyOne(change, ctx, this.budget()));
       } catch (err) {
-        const error = err instanceof DdnsError ? err : transient('INTERNAL', `unexpected error: ${String(err)}`);
-        if (error.code === 'TOKEN_INVALID' || error.code === 'RATE_LIMITED' || error.code === 'PROVIDER_TIMEOUT') stopAll = error;
-        outcomes.push({ change, status: 'failed', error });
+        outcomes.push({ change, status: 'failed', error: this.remember(err) });
       }
     }
     return outcomes;
+  }
+
+  /** One budget for the checks and updates of a run (spec.md: about 30 s for a provider that
+   * does not answer). A provider used again long after (a longer-lived caller) starts afresh. */
+  private budget(): Budget {
+    if (!this.spent || this.spent.age() > 2 * RUN_BUDGET_MS) this.spent = new Budget(RUN_BUDGET_MS, REQUEST_TIMEOUT_MS);
+    return this.spent;
+  }
+
+  private remember(err: unknown): DdnsError {
+    const error = err instanceof DdnsError ? err : transient('INTERNAL', `Cloudflare: unexpected error: ${this.clean(String(err))}`);
+    if (error.code === 'TOKEN_INVALID' || error.code === 'RATE_LIMITED' || error.code === 'PROVIDER_TIMEOUT') this.stopAll = error;
+    return error;
   }
 
   private async applyOne(change: Change, ctx: RunContext, budget: Budget): Promise<Outcome> {
