@@ -2,7 +2,11 @@
 // an implementation loads only when a selected record uses it.
 import type { ProviderType } from './types.js';
 import { dyndns2 } from './dyndns2/config.js';
+import { cloudflare } from './cloudflare/config.js';
+import { duckdns } from './duckdns/config.js';
 
 export const providerTypes: Record<string, ProviderType> = {
   dyndns2,
+  cloudflare,
+  duckdns,
 };
