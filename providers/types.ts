@@ -40,5 +40,7 @@ export interface ProviderType {
   validate?(settings: Settings): string | null;
   /** Config-time check of one record against these settings; returns a message or null. */
   validateRecord?(settings: Settings, record: RecordSpec): string | null;
+  /** The implementation has check(): run it on records the state calls in sync. */
+  checksInSync?: boolean;
   load(): Promise<ProviderModule>;
 }

@@ -11,14 +11,14 @@ execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], {
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 await build({
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { cli: 'src/main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.18',
-  minify: true,
+  minify: process.env.DDNSD_NOMINIFY ? false : true,
   sourcemap: 'linked',
   legalComments: 'none',
   define: { DDNSD_VERSION: JSON.stringify(version) },
@@ -26,5 +26,7 @@ await build({
     js: "import { createRequire as __ddnsdCreateRequire } from 'node:module'; const require = __ddnsdCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
+  // cosmiconfig can load TypeScript configs through the typescript package; ddnsd does not offer them.
+  external: ['typescript'],
 });
 chmodSync('dist/cli.js', 0o755);

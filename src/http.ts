@@ -69,7 +69,7 @@ export function createHttpClient(): HttpClient {
       const limit = req.maxBytes ?? MAX_BODY;
       const deadline = AbortSignal.timeout(req.timeoutMs);
       const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
-      const where = redactUrl(req.url);
+      const where = origin(req.url);
       let res: Dispatcher.ResponseData;
       try {
         res = await request(req.url, {
@@ -126,6 +126,15 @@ function networkError(err: unknown, where: string, timeoutMs: number, timedOut: 
     UND_ERR_SOCKET: 'connection closed early',
   };
   return transient('HTTP_NETWORK', `${where}: ${what[code] ?? e?.message ?? code}`, { cause: err });
+}
+
+/** scheme://host:port of a URL: enough to say where, never a credential or a query. */
+export function origin(raw: string): string {
+  try {
+    return new URL(raw).origin;
+  } catch {
+    return '<invalid URL>';
+  }
 }
 
 /** Retry-After as a Date: seconds or an HTTP date; undefined when absent or unreadable. */

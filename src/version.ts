@@ -8,4 +8,4 @@ export const VERSION: string =
     ? DDNSD_VERSION
     : (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export const USER_AGENT = `ddnsd/${VERSION} (+https://github.com/ddnsd/ddnsd)`;
+export const USER_AGENT = `ddnsd/${VERSION} (dynamic DNS client)`;

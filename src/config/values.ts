@@ -56,3 +56,11 @@ export const hostPort = (defaultPort: number) =>
     v.string(),
     v.check((s) => parseHostPort(s, defaultPort) !== null, 'expected host, host:port or [v6]:port'),
   );
+
+/** Milliseconds back to the largest whole unit: 25d, 5m, 30s, 250ms. */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

@@ -1,0 +1,258 @@
+// Find, read and validate the configuration. Order of work:
+//   1. locate the file (--config, $DDNSD_CONFIG, cosmiconfig places in the working directory,
+//      /etc/ddnsd/config.yml);
+//   2. resolve `${VAR}` in every string and `k_file` keys into `k` (the file's contents);
+//   3. validate against the one schema (unknown keys are errors);
+//   4. cross-checks: records name known providers, plain-HTTP credentials, provider checks.
+// Every error names the file and the key path; nothing is sent before this succeeds.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import * as v from 'valibot';
+import { providerTypes } from '../../providers/index.js';
+import { detectorTypes } from '../detect/index.js';
+import { configError, DdnsError } from '../errors.js';
+import { isLoopbackUrl } from '../http.js';
+import type { Family, RecordSpec } from '../types.js';
+import { configSchema, describeIssues, type DetectorSpec, type ProviderSpec } from './schema.js';
+
+export type ProviderConfig = ProviderSpec;
+
+export interface Config {
+  file: string;
+  schedule: string;
+  state: string;
+  maxAgeMs: number;
+  log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'text' | 'json' };
+  detect: { ipv4: DetectorSpec[]; ipv6: DetectorSpec[]; agree: number };
+  providers: Record<string, ProviderConfig>;
+  records: RecordSpec[];
+  /** Every secret value in the config: masked in all output. */
+  secrets: string[];
+  /** Files readable by other users that hold secrets (warned about once loaded). */
+  warnings: string[];
+}
+
+export const SEARCH_PLACES = [
+  'package.json',
+  '.ddnsdrc',
+  '.ddnsdrc.json',
+  '.ddnsdrc.yaml',
+  '.ddnsdrc.yml',
+  '.ddnsdrc.js',
+  '.ddnsdrc.mjs',
+  '.ddnsdrc.cjs',
+  '.config/ddnsdrc',
+  '.config/ddnsdrc.json',
+  '.config/ddnsdrc.yaml',
+  '.config/ddnsdrc.yml',
+  'ddnsd.config.yml',
+  'ddnsd.config.yaml',
+  'ddnsd.config.json',
+  'ddnsd.config.js',
+  'ddnsd.config.mjs',
+  'ddnsd.config.cjs',
+];
+export const SYSTEM_CONFIG = '/etc/ddnsd/config.yml';
+
+export interface LoadOptions {
+  config?: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Running as root (for the default state path). */
+  isRoot: boolean;
+}
+
+/** Load and validate; throws DdnsError(kind 'config') naming the file and key at fault. */
+export async function loadConfig(opts: LoadOptions): Promise<Config> {
+  const { file, raw } = await readConfigFile(opts);
+  const where = (path: string) => `${file}: ${path}`;
+  const dir = dirname(file);
+  const secrets = new Set<string>();
+  const warnings: string[] = [];
+  const resolved = resolveValues(raw, '', { dir, env: opts.env, secrets, warnings, file });
+
+  const parsed = v.safeParse(configSchema, resolved);
+  if (!parsed.success) {
+    throw configError('CONFIG_INVALID', describeIssues(parsed.issues).map((l) => `${file}: ${l}`).join('\n'));
+  }
+  const c = parsed.output;
+
+  const rawProviders = ((raw as { providers?: unknown }).providers ?? {}) as Record<string, unknown>;
+  let inlineSecret = false;
+  for (const [name, p] of Object.entries(c.providers)) {
+    const type = providerTypes[p.type]!;
+    for (const key of type.paths ?? []) {
+      if (typeof p[key] === 'string') p[key] = absolute(dir, p[key] as string);
+    }
+    for (const path of type.secrets) {
+      const value = path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], p);
+      if (typeof value === 'string' && value !== '') secrets.add(value);
+      const written = path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], rawProviders[name]);
+      if (typeof written === 'string' && !written.includes('${')) inlineSecret = true;
+    }
+    if (p['insecure'] !== true) {
+      for (const [key, value] of Object.entries(p)) {
+        if (typeof value === 'string' && /^http:\/\//i.test(value) && !isLoopbackUrl(value)) {
+          throw configError(
+            'PLAIN_HTTP',
+            `${where(`providers.${name}.${key}`)}: credentials would travel over plain HTTP to a non-loopback host; use https:// or set providers.${name}.insecure: true`,
+          );
+        }
+      }
+    }
+    const problem = type.validate?.(p);
+    if (problem) throw configError('PROVIDER_INVALID', where(`providers.${name}: ${problem}`));
+  }
+  if (inlineSecret && (statSync(file).mode & 0o044) !== 0) {
+    warnings.push(`${file} holds a secret and is readable by other users; chmod 600 it, or move the secret to a k_file`);
+  }
+  for (const list of [c.detect.ipv4, c.detect.ipv6]) {
+    for (const d of list) {
+      for (const key of detectorTypes[d.type]!.paths ?? []) {
+        const rec = d as Record<string, unknown>;
+        if (typeof rec[key] === 'string') rec[key] = absolute(dir, rec[key] as string);
+      }
+    }
+  }
+
+  const seen = new Set<string>();
+  c.records.forEach((r, i) => {
+    const p = c.providers[r.provider];
+    if (!p) {
+      const known = Object.keys(c.providers).join(', ') || 'none';
+      throw configError('UNKNOWN_PROVIDER', where(`records[${i}].provider: no provider named "${r.provider}" (providers: ${known})`));
+    }
+    if (!r.ipv4 && !r.ipv6) throw configError('NO_FAMILY', where(`records[${i}]: ipv4 and ipv6 are both false; nothing to update`));
+    const key = `${r.name} ${r.provider}`;
+    if (seen.has(key)) throw configError('DUPLICATE_RECORD', where(`records[${i}]: ${r.name} is listed twice for provider ${r.provider}`));
+    seen.add(key);
+    const problem = providerTypes[p.type]!.validateRecord?.(p, r);
+    if (problem) throw configError('RECORD_INVALID', where(`records[${i}] (${r.name}): ${problem}`));
+  });
+
+  return {
+    file,
+    schedule: c.schedule,
+    state: c.state ? absolute(dir, c.state) : defaultStatePath(opts.env, opts.isRoot),
+    maxAgeMs: c.max_age,
+    log: { level: c.log.level ?? 'info', format: c.log.format ?? 'text' },
+    detect: c.detect as Config['detect'],
+    providers: c.providers as Record<string, ProviderConfig>,
+    records: c.records,
+    secrets: [...secrets],
+    warnings,
+  };
+}
+
+/** Which families some selected record needs. */
+export function familiesNeeded(records: readonly RecordSpec[]): Family[] {
+  const out: Family[] = [];
+  if (records.some((r) => r.ipv4)) out.push('ipv4');
+  if (records.some((r) => r.ipv6)) out.push('ipv6');
+  return out;
+}
+
+export function defaultStatePath(env: NodeJS.ProcessEnv, isRoot: boolean): string {
+  if (env['STATE_DIRECTORY']) return join(env['STATE_DIRECTORY'].split(':')[0]!, 'state.json');
+  if (isRoot) return '/var/lib/ddnsd/state.json';
+  const base = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
+  return join(base, 'ddnsd', 'state.json');
+}
+
+function absolute(dir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(dir, path);
+}
+
+async function readConfigFile(opts: LoadOptions): Promise<{ file: string; raw: unknown }> {
+  const explorer = cosmiconfig('ddnsd', { searchPlaces: SEARCH_PLACES, searchStrategy: 'none', cache: false });
+  let explicit = opts.config ?? opts.env['DDNSD_CONFIG'];
+  let result;
+  try {
+    if (!explicit) {
+      result = await explorer.search(opts.cwd);
+      if (!result && existsSync(SYSTEM_CONFIG)) explicit = SYSTEM_CONFIG;
+    }
+    if (explicit) {
+      explicit = resolve(opts.cwd, explicit);
+      if (!existsSync(explicit)) throw configError('CONFIG_MISSING', `config file ${explicit}: no such file`);
+      result = await explorer.load(explicit);
+    }
+  } catch (err) {
+    if (err instanceof DdnsError) throw err;
+    const e = err as Error & { filepath?: string; mark?: { line: number } };
+    const file = e.filepath ?? explicit ?? 'config';
+    const msg = (e.message ?? String(err)).split('\n')[0];
+    throw configError('CONFIG_UNREADABLE', `config file ${file}: ${msg}`);
+  }
+  if (!result) {
+    throw configError(
+      'CONFIG_NOT_FOUND',
+      `no config file found: give --config FILE, set DDNSD_CONFIG, put ddnsd.config.yml in ${opts.cwd}, or create ${SYSTEM_CONFIG} (start from config.example.yml)`,
+    );
+  }
+  if (result.isEmpty || result.config === null || typeof result.config !== 'object') {
+    throw configError('CONFIG_EMPTY', `config file ${result.filepath}: empty or not a mapping of keys`);
+  }
+  return { file: result.filepath, raw: result.config };
+}
+
+interface Resolve {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  secrets: Set<string>;
+  warnings: string[];
+  file: string;
+}
+
+/** `${VAR}` in strings, `k_file` → `k` (except keys a provider lists as real paths). */
+function resolveValues(value: unknown, path: string, r: Resolve, pathKeys: readonly string[] = []): unknown {
+  if (typeof value === 'string') return expand(value, path, r);
+  if (Array.isArray(value)) return value.map((item, i) => resolveValues(item, `${path}[${i}]`, r));
+  if (value === null || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  // A provider's own file-path keys (e.g. rfc2136 key_file) are not `k_file` secrets.
+  const type = path.startsWith('providers.') && path.split('.').length === 2 ? providerTypes[obj['type'] as string] : undefined;
+  const keep = type?.paths ?? pathKeys;
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(obj)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.endsWith('_file') && !keep.includes(key) && path !== '') {
+      const base = key.slice(0, -'_file'.length);
+      if (base in obj) throw configError('CONFIG_INVALID', `${r.file}: ${at}: give either ${base} or ${key}, not both`);
+      if (typeof raw !== 'string') throw configError('CONFIG_INVALID', `${r.file}: ${at}: expected a file path`);
+      out[base] = readSecretFile(absolute(r.dir, expand(raw, at, r)), at, r);
+      continue;
+    }
+    out[key] = resolveValues(raw, at, r);
+  }
+  return out;
+}
+
+function expand(text: string, path: string, r: Resolve): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const got = r.env[name];
+    if (got === undefined) throw configError('ENV_MISSING', `${r.file}: ${path}: environment variable ${name} is not set`);
+    if (got !== '' && !['CREDENTIALS_DIRECTORY', 'HOME', 'STATE_DIRECTORY'].includes(name)) r.secrets.add(got);
+    return got;
+  });
+}
+
+function readSecretFile(file: string, at: string, r: Resolve): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
+    throw configError('SECRET_FILE', `${r.file}: ${at}: ${file}: ${why}`);
+  }
+  if ((statSync(file).mode & 0o044) !== 0) {
+    r.warnings.push(`${file} (${at}) is readable by other users; chmod 600 it`);
+  }
+  const secret = text.replace(/\r?\n$/, '');
+  if (secret === '') throw configError('SECRET_FILE', `${r.file}: ${at}: ${file} is empty`);
+  r.secrets.add(secret);
+  return secret;
+}
