@@ -2,7 +2,9 @@
 // an implementation loads only when a selected record uses it.
 import type { ProviderType } from './types.js';
 import { dyndns2 } from './dyndns2/config.js';
+import { rfc2136 } from './rfc2136/config.js';
 
 export const providerTypes: Record<string, ProviderType> = {
   dyndns2,
+  rfc2136,
 };
