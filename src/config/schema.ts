@@ -96,7 +96,7 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[
     if (/^Invalid key: Expected never/.test(msg)) msg = 'unknown key (check its spelling; see config.example.yml)';
     else if (issue.kind === 'schema' && issue.type === 'variant' && path.endsWith('type')) {
       msg = `unknown type ${issue.received}; expected one of ${issue.expected}`;
-    } else if (/^Invalid type: Expected .* but received undefined/.test(msg)) msg = 'missing (required)';
+    } else if (/^Invalid (type|key): Expected .* but received undefined/.test(msg)) msg = 'missing (required)';
     return `${path}: ${msg}`;
   });
 }

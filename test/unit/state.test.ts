@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emptyState, readState, writeState } from '../../src/state.js';
+import { acquireLock } from '../../src/lock.js';
+import { tempDir } from '../helpers/cli.js';
+
+test('state write → mode 0600, no temp file left, read back equal', () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'sub', 'state.json');
+    const s = emptyState();
+    writeState(path, s);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(join(t.dir, 'sub')), ['state.json']);
+    assert.deepEqual(readState(path).state, s);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('corrupt or foreign state file → empty state and a warning naming the file', () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'state.json');
+    for (const junk of ['{"version":1,', '[]', '{"version":2,"records":{}}', 'null']) {
+      writeFileSync(path, junk);
+      const got = readState(path);
+      assert.deepEqual(got.state.records, {});
+      assert.match(got.warning!, new RegExp(`state file ${path} is corrupt`));
+    }
+    assert.equal(readState(join(t.dir, 'absent.json')).warning, undefined);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('state under a path that is not a directory → config error naming the path', () => {
+  const t = tempDir();
+  try {
+    writeFileSync(join(t.dir, 'file'), '');
+    assert.throws(() => writeState(join(t.dir, 'file', 'state.json'), emptyState()), (e: Error & { kind?: string }) => {
+      assert.equal(e.kind, 'config');
+      assert.match(e.message, /cannot write the state file .*file\/state\.json/);
+      return true;
+    });
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('lock held by a live process → LOCKED; left by a dead one → taken over', () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'state.json');
+    const lock = acquireLock(path);
+    writeFileSync(`${path}.lock`, `${process.ppid}\n`); // a live process that is not us
+    assert.throws(() => acquireLock(path), /another ddnsd \(pid \d+\) holds the lock/);
+    writeFileSync(`${path}.lock`, '999999999\n'); // no such process
+    const again = acquireLock(path);
+    again.release();
+    lock.release();
+  } finally {
+    t.cleanup();
+  }
+});
