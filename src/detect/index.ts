@@ -1,7 +1,7 @@
 // The detector registry: every detector type, its settings, and how to load it. Only this file
 // names detector types; the implementation of a type is loaded when a config uses it.
 import * as v from 'valibot';
-import { httpUrl, nonEmpty } from '../config/values.js';
+import { hostPort, httpUrl, nonEmpty } from '../config/values.js';
 import type { DetectorModule } from './types.js';
 
 export interface DetectorEntry {
@@ -10,6 +10,15 @@ export interface DetectorEntry {
   paths?: readonly string[];
   load(): Promise<DetectorModule<Record<string, unknown>>>;
 }
+
+/** A DNS name: labels of 1–63 characters, at most 253 in all, an optional trailing dot. */
+const dnsName = v.pipe(
+  v.string(),
+  v.check((s) => {
+    const name = s.replace(/\.$/, '');
+    return name.length > 0 && name.length <= 253 && name.split('.').every((l) => l.length > 0 && l.length <= 63);
+  }, 'expected a DNS name such as myip.opendns.com'),
+);
 
 type Loaded = Promise<{ default: DetectorModule<never> }>;
 const lazy = (f: () => Loaded) => async () => (await f()).default as unknown as DetectorModule<Record<string, unknown>>;
@@ -59,4 +68,18 @@ export const detectorTypes: Record<string, DetectorEntry> = {
     load: lazy(() => import('./ssh.js')),
   },
   command: { entries: { command: argvList }, load: lazy(() => import('./command.js')) },
+  upnp: {
+    entries: { location: v.optional(httpUrl), interface: v.optional(nonEmpty) },
+    load: lazy(() => import('./upnp/index.js')),
+  },
+  dns: {
+    entries: {
+      server: v.optional(hostPort(53)),
+      name: v.optional(dnsName),
+      qtype: v.optional(v.picklist(['A', 'AAAA', 'TXT'], 'expected A, AAAA or TXT')),
+      class: v.optional(v.picklist(['IN', 'CH'], 'expected IN or CH')),
+      preset: v.optional(v.picklist(['opendns', 'cloudflare', 'google'], 'expected opendns, cloudflare or google')),
+    },
+    load: lazy(() => import('./dns.js')),
+  },
 };
