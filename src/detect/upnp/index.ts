@@ -90,7 +90,7 @@ function failed(what: string, url: string, err: unknown, budget: Budget): Parsed
   if (budget.left() < 50 || e.code === 'HTTP_TIMEOUT' || /TIMEOUT/.test(e.cause?.code ?? '')) {
     return { ok: false, reason: `${what} at ${redactUrl(url)}: no answer within the timeout (${budget.total / 1000}s)` };
   }
-  const message = String(e.message ?? err).replace(`${redactUrl(url)}: `, '');
+  const message = String(e.message ?? err).replace(/^https?:\/\/\S*: /, ''); // we name the URL ourselves
   return { ok: false, reason: `${what} at ${redactUrl(url)}: ${message}` };
 }
 
