@@ -25,11 +25,53 @@ const dnsName = v.pipe(
 type Loaded = Promise<{ default: DetectorModule<never> }>;
 const lazy = (f: () => Loaded) => async () => (await f()).default as unknown as DetectorModule<Record<string, unknown>>;
 
+/** A Linux interface name: 1–15 characters, no whitespace, `/` or `:`, not starting with `-`. */
+const ifname = v.pipe(
+  v.string(),
+  v.regex(/^(?!-)[^\s/:]{1,15}$/, 'expected an interface name such as eth0 (1-15 characters, no spaces, / or :)'),
+);
+
+/** `user@server` or `server` (a name from ~/.ssh/config works too); never an ssh option. */
+const sshHost = v.pipe(
+  v.string(),
+  v.regex(/^(?!-)[^\s]+$/, 'expected user@server or server (no spaces, not starting with -)'),
+);
+
+const port = v.pipe(
+  v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+$/))], 'expected a port number'),
+  v.transform(Number),
+  v.integer('expected a port number'),
+  v.minValue(1, 'expected a port from 1 to 65535'),
+  v.maxValue(65535, 'expected a port from 1 to 65535'),
+);
+
+/** An argv list; a single string would need a shell to split it, which we never use. */
+const argvList = v.pipe(
+  v.array(
+    v.string(),
+    'expected an argv list such as [/usr/local/bin/myip, --v4], not a shell string (no shell is used)',
+  ),
+  v.minLength(1, 'expected at least the program to run'),
+  v.check((a) => a[0] !== '', 'the program (first item) must not be empty'),
+);
+
 export const detectorTypes: Record<string, DetectorEntry> = {
   http: { entries: { url: httpUrl }, load: lazy(() => import('./http.js')) },
   static: { entries: { address: v.string() }, load: lazy(() => import('./static.js')) },
+  interface: { entries: { interface: v.optional(ifname) }, load: lazy(() => import('./interface.js')) },
+  ssh: {
+    entries: {
+      host: v.optional(sshHost),
+      port: v.optional(port),
+      identity: v.optional(nonEmpty),
+      known_hosts: v.optional(nonEmpty),
+    },
+    paths: ['identity', 'known_hosts'],
+    load: lazy(() => import('./ssh.js')),
+  },
+  command: { entries: { command: argvList }, load: lazy(() => import('./command.js')) },
   upnp: {
-    entries: { location: v.optional(httpUrl), interface: v.optional(nonEmpty) },
+    entries: { location: v.optional(httpUrl), interface: v.optional(ifname) },
     load: lazy(() => import('./upnp/index.js')),
   },
   dns: {

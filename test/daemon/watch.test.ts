@@ -1,0 +1,78 @@
+// The address watcher against the real kernel: `ip -o monitor address` inside a network
+// namespace this test creates (and deletes), so nothing on the host changes.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseMonitorLine, watchAddresses, watchedInterfaces } from '../../src/watch.js';
+import { recordingLogger } from './fakes.js';
+
+const ns = `ddnsd-watch-${process.pid}`;
+const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+const monitor = ['ip', 'netns', 'exec', ns, 'ip', '-o', 'monitor', 'address'];
+
+before(() => {
+  ip('netns', 'add', ns);
+  ip('-n', ns, 'link', 'set', 'lo', 'up');
+});
+after(() => ip('netns', 'del', ns));
+
+async function waitFor(cond: () => boolean, ms: number) {
+  for (let waited = 0; waited < ms && !cond(); waited += 20) await sleep(20);
+  return cond();
+}
+
+test('ip monitor lines → parsed → interface name, also for deletions and veth@peer names', () => {
+  assert.equal(parseMonitorLine('2: eth0    inet 203.0.113.7/24 brd 203.0.113.255 scope global eth0\\       valid_lft forever'), 'eth0');
+  assert.equal(parseMonitorLine('Deleted 3: ppp0    inet6 2001:db8::5/64 scope global \\       valid_lft 86400sec'), 'ppp0');
+  assert.equal(parseMonitorLine('7: veth-lan@if6    inet 10.0.0.2/24 scope global veth-lan'), 'veth-lan');
+  assert.equal(parseMonitorLine('       valid_lft forever preferred_lft forever'), null);
+});
+
+test('interface detectors in the config → watched set → names, any (default route), or nothing', () => {
+  assert.deepEqual(watchedInterfaces([{ type: 'interface', interface: 'eth0' }, { type: 'http' }]), new Set(['eth0']));
+  assert.equal(watchedInterfaces([{ type: 'interface', interface: 'eth0' }, { type: 'interface' }]), 'any');
+  assert.equal(watchedInterfaces([{ type: 'http' }, { type: 'static' }]), null);
+});
+
+test('address added in a namespace → watcher on lo → onChange with lo; other interfaces filtered', async () => {
+  const { log, lines } = recordingLogger();
+  const seen: string[] = [];
+  const seenOther: string[] = [];
+  const w = watchAddresses({ interfaces: new Set(['lo']), onChange: (i) => seen.push(i), log, command: monitor });
+  const other = watchAddresses({ interfaces: new Set(['eth9']), onChange: (i) => seenOther.push(i), log, command: monitor });
+  try {
+    await sleep(500); // let both monitors subscribe
+    ip('-n', ns, 'addr', 'add', '198.51.100.42/32', 'dev', 'lo');
+    assert.ok(await waitFor(() => seen.length > 0, 5000), 'no event');
+    assert.equal(seen[0], 'lo');
+    ip('-n', ns, 'addr', 'del', '198.51.100.42/32', 'dev', 'lo');
+    assert.ok(await waitFor(() => seen.length > 1, 5000), 'no event for the deletion');
+    assert.deepEqual(seenOther, []);
+    assert.deepEqual(lines, []);
+  } finally {
+    w.stop();
+    other.stop();
+  }
+});
+
+test('the monitor program is missing → watcher starts → warning names the fix, no crash, no retries', async () => {
+  const { log, lines } = recordingLogger();
+  const w = watchAddresses({ interfaces: 'any', onChange: () => {}, log, command: ['/nonexistent/ip', 'monitor'], restartMs: 10 });
+  await waitFor(() => lines.length > 0, 5000);
+  await sleep(100);
+  w.stop();
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /^warn address events off — could not run "\/nonexistent\/ip monitor" .*install iproute2.*cycles still run per schedule/);
+});
+
+test('the monitor exits → watcher → restarts it after the pause and logs why', async () => {
+  const { log, lines } = recordingLogger();
+  const w = watchAddresses({ interfaces: 'any', onChange: () => {}, log, command: ['sh', '-c', 'exit 7'], restartMs: 50 });
+  try {
+    assert.ok(await waitFor(() => lines.length >= 2, 5000));
+    assert.match(lines[0]!, /^warn address events paused — "sh -c exit 7" exited \(code 7\); restarting it/);
+  } finally {
+    w.stop();
+  }
+});
