@@ -1,0 +1,270 @@
+// rfc2136: publish addresses with DNS UPDATE (RFC 2136) signed with TSIG (RFC 8945).
+//   check:  prerequisite-only UPDATE `yxrrset NAME TYPE ADDRESS` — NOERROR in sync, NXRRSET differs;
+//           nothing is written, so the zone serial does not move.
+//   apply:  the same probe, then one atomic message: delete the RRset NAME TYPE, add NAME TTL TYPE
+//           ADDRESS — guarded by `yxrrset NAME TYPE PREVIOUS` when ddnsd published PREVIOUS, so a
+//           second writer is noticed (and logged) instead of silently overwritten.
+// Zone and primary are found as nsupdate finds them, only when `zone` or `server` is not set.
+import { promises as dnsPromises, getServers } from 'node:dns';
+import net from 'node:net';
+import { configError, DdnsError, permanent, transient } from '../../src/errors.js';
+import type { RunContext } from '../../src/context.js';
+import { rrType, type Change, type Family, type Outcome, type RecordSpec } from '../../src/types.js';
+import { parseHostPort } from '../../src/config/values.js';
+import { querySoa, sendUpdate, type Answer, type SendOptions } from '../../src/dns/client.js';
+import { WireError } from '../../src/dns/errors.js';
+import { checkHostName } from '../../src/dns/name.js';
+import { TsigError, type TsigKey } from '../../src/dns/tsig.js';
+import { describe, type Server } from '../../src/dns/transport.js';
+import type { AddressType, Prerequisite, Update } from '../../src/dns/update.js';
+import type { Provider, ProviderModule, Settings } from '../types.js';
+import { keyOf, type Rfc2136Settings } from './config.js';
+
+/** Transactions in flight at once in one apply(): the server serialises them per zone, but the
+ * round trips overlap. */
+export const CONCURRENCY = 32;
+
+export interface Rfc2136Deps {
+  /** Host name → address (default: the system resolver, as nsupdate does). */
+  lookup(host: string): Promise<string>;
+  /** The resolvers to ask for SOA records during discovery (default: /etc/resolv.conf). */
+  resolvers(): Server[];
+}
+
+const defaultDeps: Rfc2136Deps = {
+  lookup: async (host) => (await dnsPromises.lookup(host)).address,
+  resolvers: () =>
+    getServers().map((s) => {
+      const hp = parseHostPort(s, 53)!;
+      return { host: hp.host, port: hp.port };
+    }),
+};
+
+interface Target {
+  zone: string;
+  server: Server;
+}
+
+export class Rfc2136 implements Provider {
+  private readonly key: TsigKey | null;
+  private readonly targets = new Map<string, Promise<Target>>();
+  /** Servers that did not answer in this run: later exchanges fail at once (the run's time
+   * budget is about 30 s in all, however many records there are). */
+  private readonly silent = new Map<string, DdnsError>();
+
+  constructor(
+    readonly name: string,
+    private readonly s: Rfc2136Settings,
+    private readonly deps: Rfc2136Deps = defaultDeps,
+  ) {
+    this.key = keyOf(s);
+  }
+
+  async check(record: RecordSpec, family: Family, address: string, ctx: RunContext): Promise<'in-sync' | 'differs'> {
+    const type = rrType(family);
+    const t = await this.target(record.name, ctx);
+    const a = await this.send(t, [{ kind: 'yxrrset', name: record.name, type, addresses: [address] }], [], ctx, record.name, type);
+    if (a.rcodeName === 'NOERROR') return 'in-sync';
+    if (a.rcodeName === 'NXRRSET') return 'differs';
+    throw this.refusal(a, t, record.name, type);
+  }
+
+  async apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]> {
+    const outcomes: Outcome[] = new Array(changes.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < changes.length) {
+        const i = next++;
+        const change = changes[i]!;
+        try {
+          outcomes[i] = { change, status: await this.applyOne(change, ctx) };
+        } catch (err) {
+          outcomes[i] = { change, status: 'failed', error: asError(err) };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, changes.length) }, worker));
+    return outcomes;
+  }
+
+  private async applyOne(change: Change, ctx: RunContext): Promise<'updated' | 'in-sync'> {
+    const name = change.record.name;
+    const type = rrType(change.family);
+    const t = await this.target(name, ctx);
+    const holds = (address: string): Prerequisite => ({ kind: 'yxrrset', name, type, addresses: [address] });
+    const probe = await this.send(t, [holds(change.address)], [], ctx, name, type);
+    if (probe.rcodeName === 'NOERROR') return 'in-sync';
+    if (probe.rcodeName !== 'NXRRSET') throw this.refusal(probe, t, name, type);
+
+    const replace: Update[] = [
+      { kind: 'delete-rrset', name, type },
+      { kind: 'add', name, type, ttl: change.record.ttl, address: change.address },
+    ];
+    const guarded = change.previous !== null && change.previous !== change.address && change.why !== 'drift';
+    const first = await this.send(t, guarded ? [holds(change.previous!)] : [], replace, ctx, name, type);
+    if (first.rcodeName === 'NOERROR') return 'updated';
+    if (first.rcodeName !== 'NXRRSET' || !guarded) throw this.refusal(first, t, name, type);
+    // The guard failed. Either an earlier copy of this very message was applied (UDP retries can
+    // lie, RFC 2136 §7.8) or someone else changed the record since ddnsd published it.
+    const again = await this.send(t, [holds(change.address)], [], ctx, name, type);
+    if (again.rcodeName === 'NOERROR') return 'updated';
+    ctx.log.warn(
+      `${name} ${type}: the server no longer holds ${change.previous}, the address ddnsd published last — another writer changed it; replacing it with ${change.address}`,
+    );
+    const forced = await this.send(t, [], replace, ctx, name, type);
+    if (forced.rcodeName === 'NOERROR') return 'updated';
+    throw this.refusal(forced, t, name, type);
+  }
+
+  private options(ctx: RunContext): SendOptions {
+    return { key: this.key, timeoutMs: this.s.timeout, tcp: this.s.tcp, signal: ctx.signal, nowSeconds: () => ctx.now().getTime() / 1000 };
+  }
+
+  private async send(t: Target, prereqs: Prerequisite[], updates: Update[], ctx: RunContext, name: string, type: AddressType): Promise<Answer> {
+    const where = describe(t.server);
+    const known = this.silent.get(where);
+    if (known) throw known;
+    try {
+      return await sendUpdate(t.server, t.zone, prereqs, updates, this.options(ctx));
+    } catch (err) {
+      const e = this.wireError(err, where, `${name} ${type}`);
+      if (err instanceof WireError && (err.code === 'TIMEOUT' || err.code === 'NETWORK')) this.silent.set(where, e);
+      throw e;
+    }
+  }
+
+  private keyText(): string {
+    return this.key ? `the key "${this.key.name}"` : 'an unsigned update';
+  }
+
+  private keyHint(): string {
+    return this.s.key_file ? 'check key_file' : 'check key';
+  }
+
+  /** A DNS answer other than NOERROR/NXRRSET → the error an operator needs. */
+  private refusal(a: Answer, t: Target, name: string, type: string): DdnsError {
+    const server = describe(t.server);
+    switch (a.rcodeName) {
+      case 'REFUSED':
+        return permanent(
+          'RFC2136_REFUSED',
+          `server ${server} refused ${this.keyText()} for ${name} ${type} (REFUSED); check the zone's update-policy grants it this name and type`,
+        );
+      case 'NOTAUTH':
+        return permanent('RFC2136_NOTAUTH', `server ${server} is not authoritative for the zone ${t.zone} (NOTAUTH); check zone and server (the zone's primary)`);
+      case 'NOTZONE':
+        return permanent('RFC2136_NOTZONE', `server ${server} says ${name} is not inside the zone ${t.zone} (NOTZONE); check zone`);
+      case 'SERVFAIL':
+        return transient('RFC2136_SERVFAIL', `server ${server} failed to apply the update (SERVFAIL)`);
+      case 'NOTIMP':
+        return transient('RFC2136_NOTIMP', `server ${server} does not accept updates (NOTIMP); point server at the zone's primary`);
+      case 'FORMERR':
+        return permanent('RFC2136_FORMERR', `server ${server} could not parse the update (FORMERR); please report this to ddnsd`);
+      default:
+        return permanent(`RFC2136_${a.rcodeName}`, `server ${server} answered ${a.rcodeName} for ${name} ${type}`);
+    }
+  }
+
+  private wireError(err: unknown, server: string, what: string): DdnsError {
+    if (err instanceof DdnsError) return err;
+    if (err instanceof TsigError) {
+      switch (err.tsigError) {
+        case 'BADSIG':
+        case 'BADKEY':
+          return permanent(`RFC2136_${err.tsigError}`, `server ${server} refused ${this.keyText()} (NOTAUTH/${err.tsigError}); ${this.keyHint()}`, { cause: err });
+        case 'BADTIME':
+          return transient('RFC2136_BADTIME', `server ${server}: ${err.message}`, { cause: err });
+        case 'BADTRUNC':
+          return permanent('RFC2136_BADTRUNC', `server ${server}: ${err.message}`, { cause: err });
+        default:
+          return transient('RFC2136_TSIG', `server ${server}: ${err.message}`, { cause: err });
+      }
+    }
+    if (err instanceof WireError) {
+      if (err.code === 'BAD_NAME') return configError('RFC2136_NAME', `${what}: ${err.message}`);
+      if (err.code === 'TIMEOUT') return transient('RFC2136_TIMEOUT', err.message);
+      if (err.code === 'NETWORK') return transient('RFC2136_NETWORK', err.message);
+      return transient(`RFC2136_${err.code}`, `server ${server}: ${err.message}`);
+    }
+    return transient('RFC2136_ERROR', `${what}: ${(err as Error).message ?? String(err)}`);
+  }
+
+  /** The zone and the server to send a record's updates to. */
+  private target(name: string, ctx: RunContext): Promise<Target> {
+    const key = this.s.zone && this.s.server ? '' : name;
+    let t = this.targets.get(key);
+    if (!t) {
+      t = this.findTarget(name, ctx);
+      this.targets.set(key, t);
+    }
+    return t;
+  }
+
+  private async findTarget(name: string, ctx: RunContext): Promise<Target> {
+    const configured = this.s.server ? await this.resolve(this.s.server) : null;
+    const zone = this.s.zone ? checkHostName(this.s.zone, 'zone') : null;
+    if (zone && configured) return { zone, server: configured };
+    // nsupdate: SOA queries go to the configured server, else to the system's resolvers.
+    const askAt = configured ? [configured] : this.deps.resolvers();
+    const found = await this.findZone(zone ?? name, askAt, ctx);
+    if (zone && found.zone !== zone) {
+      throw configError('RFC2136_ZONE', `zone ${zone} has no SOA of its own (the enclosing zone is ${found.zone}); check zone`);
+    }
+    const server = configured ?? (await this.resolve(found.mname));
+    ctx.log.debug(`${name}: zone ${found.zone}, primary ${describe(server)}`);
+    return { zone: found.zone, server };
+  }
+
+  private async resolve(hostPort: string): Promise<Server> {
+    const hp = parseHostPort(hostPort, 53)!;
+    if (net.isIP(hp.host)) return hp;
+    try {
+      return { host: await this.deps.lookup(hp.host), port: hp.port };
+    } catch (err) {
+      throw transient('RFC2136_RESOLVE', `cannot resolve the server name ${hp.host} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+
+  /** Walk up from `name` with SOA queries (nsupdate's recvsoa rules). */
+  private async findZone(name: string, servers: Server[], ctx: RunContext): Promise<{ zone: string; mname: string }> {
+    if (servers.length === 0) throw configError('RFC2136_DISCOVERY', 'no resolver to find the zone with; set zone and server');
+    let current = checkHostName(name);
+    const opts = { ...this.options(ctx), key: null };
+    for (;;) {
+      let answer = null;
+      let lastError: DdnsError | null = null;
+      for (const server of servers) {
+        try {
+          const a = await querySoa(server, current, opts);
+          if (a.rcodeName === 'REFUSED' || a.rcodeName === 'SERVFAIL' || a.rcodeName === 'NOTIMP') {
+            lastError = transient('RFC2136_DISCOVERY', `${describe(server)} answered ${a.rcodeName} to the SOA query for ${current}`);
+            continue;
+          }
+          if (a.rcodeName !== 'NOERROR' && a.rcodeName !== 'NXDOMAIN') {
+            throw transient('RFC2136_DISCOVERY', `${describe(server)} answered ${a.rcodeName} to the SOA query for ${current}`);
+          }
+          answer = a;
+          break;
+        } catch (err) {
+          if (err instanceof DdnsError) throw err;
+          lastError = this.wireError(err, describe(server), `SOA ${current}`);
+        }
+      }
+      if (!answer) throw lastError!;
+      if (answer.soa) return answer.soa;
+      if (!current.includes('.')) {
+        throw configError('RFC2136_NO_ZONE', `cannot find the enclosing zone of ${name} (no SOA record up to the root); set zone and server`);
+      }
+      current = current.slice(current.indexOf('.') + 1);
+    }
+  }
+}
+
+function asError(err: unknown): DdnsError {
+  return err instanceof DdnsError ? err : transient('RFC2136_ERROR', (err as Error).message ?? String(err));
+}
+
+const mod: ProviderModule = {
+  create: (name: string, settings: Settings) => new Rfc2136(name, settings as unknown as Rfc2136Settings),
+};
+export default mod;

@@ -1,0 +1,40 @@
+// A server that is down or silent costs a bounded time, once per run, and is transient.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { Rfc2136 } from '../../providers/rfc2136/index.js';
+import { change, record, testContext } from './context.js';
+import { freePort } from './bind.js';
+
+const KEY = { name: 'ddns-key', algorithm: 'hmac-sha256', secret: Buffer.alloc(32, 1).toString('base64') };
+
+test('nothing listening on the port → check → transient, naming the server', async () => {
+  const port = await freePort();
+  const p = new Rfc2136('home', { server: `127.0.0.1:${port}`, zone: 'example.test', key: KEY, tcp: false, timeout: 10_000 });
+  await assert.rejects(p.check(record('a.example.test'), 'ipv4', '192.0.2.1', testContext()), (e: Error & { kind?: string }) => {
+    return e.kind === 'transient' && e.message.includes(`127.0.0.1:${port}`);
+  });
+});
+
+test('a server that never answers → three checks and an apply → all transient, one UDP transaction retried, then no more traffic', async () => {
+  const silent = dgram.createSocket('udp4');
+  await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+  const ids: number[] = [];
+  silent.on('message', (m) => ids.push(m.readUInt16BE(0)));
+  try {
+    const p = new Rfc2136('home', { server: `127.0.0.1:${silent.address().port}`, zone: 'example.test', key: KEY, tcp: false, timeout: 2_000 });
+    const started = Date.now();
+    for (const n of ['a', 'b', 'c']) {
+      await assert.rejects(p.check(record(`${n}.example.test`), 'ipv4', '192.0.2.1', testContext()), (e: Error & { kind?: string }) => {
+        return e.kind === 'transient' && /no answer from 127\.0\.0\.1:\d+ over UDP in time/.test(e.message);
+      });
+    }
+    const out = await p.apply([change('d.example.test', 'ipv4', '192.0.2.1'), change('e.example.test', 'ipv4', '192.0.2.1')], testContext());
+    assert.deepEqual(out.map((o) => o.status === 'failed' && o.error.kind), ['transient', 'transient']);
+    assert.ok(ids.length >= 2, `the request was retried (${ids.length} datagrams)`);
+    assert.equal(new Set(ids).size, 1, 'only the first transaction went out');
+    assert.ok(Date.now() - started < 20_000, 'bounded by the timeout, not by the number of records');
+  } finally {
+    silent.close();
+  }
+});
