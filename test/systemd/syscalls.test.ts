@@ -4,7 +4,7 @@
 // the SystemCallFilter= lines of ddnsd.service allow, expanded by systemd-analyze. A call outside
 // it would fail with EPERM in the service. Needs strace (apt-get install strace).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -46,9 +46,10 @@ function allowed(unit: string): Set<string> {
   return out;
 }
 
-test('ddnsd run under strace → a few cycles and SIGTERM → every system call is allowed by ddnsd.service', async () => {
+test('ddnsd run under strace → a few cycles and SIGTERM → every system call and socket family is allowed by ddnsd.service', async () => {
   const echo = await startEcho(() => ({ body: '203.0.113.7\n' }));
   const dyn = await startDyndns2({ username: 'me', password: 'pw', hosts: ['home.example.test'] });
+  let child: ChildProcess | undefined;
   try {
     const file = writeConfig(tmp.dir, {
       schedule: '* * * * * *', // every second
@@ -58,7 +59,7 @@ test('ddnsd run under strace → a few cycles and SIGTERM → every system call 
       records: [{ name: 'home.example.test', provider: 'home', ipv6: true }],
     });
     const trace = join(tmp.dir, 'trace');
-    const child = spawn('strace', ['-f', '-qq', '-o', trace, process.execPath, CLI, 'run', '--config', file], {
+    child = spawn('strace', ['-f', '-qq', '-o', trace, process.execPath, CLI, 'run', '--config', file], {
       env: { PATH: process.env['PATH'] },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -73,14 +74,23 @@ test('ddnsd run under strace → a few cycles and SIGTERM → every system call 
     assert.ok(dyn.requests.length >= 1, `no update was sent: ${log}`);
 
     const used = new Set<string>();
+    const families = new Set<string>();
     for (const line of readFileSync(trace, 'utf8').split('\n')) {
       const m = /^\d+\s+([a-z_0-9]+)\(/.exec(line);
       if (m) used.add(m[1]!);
+      const f = /^\d+\s+socket(?:pair)?\((AF_[A-Z0-9]+)/.exec(line);
+      if (f) families.add(f[1]!);
     }
     assert.ok(used.has('execve') && used.has('socket'), 'the trace looks empty');
     const ok = allowed(readFileSync(join(repo, 'systemd/ddnsd.service'), 'utf8'));
     assert.deepEqual([...used].filter((s) => !ok.has(s)).sort(), []);
+    const unit = readFileSync(join(repo, 'systemd/ddnsd.service'), 'utf8');
+    const allowedFamilies = /^RestrictAddressFamilies=(.*)$/m.exec(unit)![1]!.split(/\s+/);
+    assert.deepEqual([...families].filter((f) => !allowedFamilies.includes(f)).sort(), []);
+    assert.ok(families.has('AF_INET') && families.has('AF_NETLINK'), [...families].join(' '));
   } finally {
+    // strace killed outright takes its tracee with it (it sets PTRACE_O_EXITKILL)
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await Promise.all([echo.close(), dyn.close()]);
   }
 });
