@@ -59,14 +59,15 @@ test('ddnsd run under strace → a few cycles and SIGTERM → every system call 
       records: [{ name: 'home.example.test', provider: 'home', ipv6: true }],
     });
     const trace = join(tmp.dir, 'trace');
-    child = spawn('strace', ['-f', '-qq', '-o', trace, process.execPath, CLI, 'run', '--config', file], {
+    const strace = spawn('strace', ['-f', '-qq', '-o', trace, process.execPath, CLI, 'run', '--config', file], {
       env: { PATH: process.env['PATH'] },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    child = strace;
     let log = '';
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const spawnError = new Promise<never>((_, reject) => child.on('error', (e) => reject(new Error(`strace did not run (apt-get install strace): ${e.message}`))));
+    strace.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const exited = new Promise<number | null>((resolve) => strace.on('exit', (code) => resolve(code)));
+    const spawnError = new Promise<never>((_, reject) => strace.on('error', (e) => reject(new Error(`strace did not run (apt-get install strace): ${e.message}`))));
     await Promise.race([new Promise((r) => setTimeout(r, 3500)), spawnError]);
     // strace started from a script ignores SIGTERM itself: stop ddnsd (its pid is in the lock).
     process.kill(Number(readFileSync(join(tmp.dir, 'state.json.lock'), 'utf8')), 'SIGTERM');
