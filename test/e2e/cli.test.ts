@@ -102,13 +102,3 @@ test('detect --json → per family the address and every source; a refused sourc
   }
 });
 
-test('ddnsd without --once (the daemon) → says how to run it for now, exit 2', async () => {
-  const t = tempDir();
-  try {
-    const r = await runCli(['-c', cfg(t.dir)]);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /--once/);
-  } finally {
-    t.cleanup();
-  }
-});
