@@ -27,7 +27,7 @@ export interface DnsSettings {
   preset?: Preset;
 }
 
-interface Query {
+export interface Query {
   server: string;
   name: string;
   qtype: Qtype;
@@ -99,6 +99,22 @@ export function readAnswer(packet: Packet, q: Query, family: Family): Parsed {
   if (parsed.ok) return parsed;
   if (familyOf(text.trim())) return { ok: false, reason: `the TXT answer to ${what}: ${parsed.reason}` };
   return { ok: false, reason: `the TXT answer to ${what} is not one address: ${quote(text)}` };
+}
+
+/**
+ * One datagram from the server: the detection's result when it answers our query (ID, QR,
+ * opcode, question), or null when it must be ignored (malformed, oversized, or not ours).
+ */
+export function readDatagram(msg: Buffer, id: number, question: Question, q: Query, family: Family): Parsed | null {
+  let packet: Packet;
+  try {
+    if (msg.length > MAX_ANSWER) return null;
+    packet = dnsPacket.decode(msg);
+    if (dnsPacket.decode.bytes !== msg.length) return null;
+  } catch {
+    return null;
+  }
+  return matches(packet, id, question) ? readAnswer(packet, q, family) : null;
 }
 
 export interface DnsDeps {
@@ -193,20 +209,9 @@ function query(t: Target, q: Query): Promise<Parsed> {
       finish({ ok: false, reason: `${where}: ${why}` });
     });
     socket.on('message', (msg) => {
-      let packet: Packet;
-      try {
-        if (msg.length > MAX_ANSWER) throw new Error('too large');
-        packet = dnsPacket.decode(msg);
-        if (dnsPacket.decode.bytes !== msg.length) throw new Error('trailing bytes');
-      } catch {
-        mismatched++;
-        return;
-      }
-      if (!matches(packet, id, question)) {
-        mismatched++;
-        return;
-      }
-      finish(readAnswer(packet, q, t.family));
+      const got = readDatagram(msg, id, question, q, t.family);
+      if (got === null) mismatched++;
+      else finish(got);
     });
     if (t.signal.aborted) return onAbort();
     t.signal.addEventListener('abort', onAbort);
