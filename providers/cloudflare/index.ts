@@ -46,10 +46,13 @@ const RATE_LIMIT_WAIT_MS = 5 * 60_000;
 const RUN_BUDGET_MS = 25_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** Error codes Cloudflare uses for a token that is malformed, unknown, expired or revoked. */
-const BAD_TOKEN_CODES = new Set([1000, 6003, 6111, 9103, 9106, 9109]);
-/** Error codes that mean "slow down" even inside an HTTP 200 / 4xx envelope. */
-const RATE_LIMIT_CODES = new Set([971, 10429]);
+/** Error codes Cloudflare uses for a token that is malformed or unknown: 1000 "Invalid API
+ * Token", 6003/6111 "Invalid request headers" / "Invalid format for Authorization header". 9109
+ * is both "Invalid access token" and "Unauthorized to access requested resource" (a valid token
+ * without the permission), so its message decides. */
+const BAD_TOKEN_CODES = new Set([1000, 6003, 6111]);
+/** 971 "Please wait and consider throttling your request speed". */
+const RATE_LIMIT_CODES = new Set([971]);
 
 export class Cloudflare implements Provider {
   private readonly api: string;
@@ -252,7 +255,10 @@ export class Cloudflare implements Provider {
       const at = new Date(now.getTime() + RATE_LIMIT_WAIT_MS);
       return fail(transient('RATE_LIMITED', `Cloudflare rate limit while ${doing}${cf}; not asking again before ${at.toISOString()}`, { retryAfter: at }));
     }
-    if (res.status === 401 || codes.some((c) => BAD_TOKEN_CODES.has(c))) {
+    const badToken = errors.some(
+      (e) => BAD_TOKEN_CODES.has(e.code as number) || (e.code === 9109 && /invalid/i.test(String(e.message ?? ''))),
+    );
+    if (res.status === 401 || badToken) {
       return fail(
         permanent(
           'TOKEN_INVALID',
