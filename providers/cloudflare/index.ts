@@ -164,8 +164,11 @@ export class Cloudflare implements Provider {
     const result = await this.call(ctx, budget, 'GET', url, { step: 'zone', zone: { id: '', name: suffix }, record: name });
     if (!Array.isArray(result)) throw this.badShape('GET /zones', 'result is not a list');
     const match = result.find(
-      (z): z is { id: string; name: string } =>
-        isObject(z) && typeof z.id === 'string' && typeof z.name === 'string' && z.name.toLowerCase() === suffix && z.status !== 'deleted',
+      (z): z is { id: string } =>
+        isObject(z) &&
+        typeof z.id === 'string' &&
+        (typeof z.name !== 'string' || z.name.toLowerCase() === suffix) &&
+        z.status !== 'deleted',
     );
     return match ? { id: match.id, name: suffix } : null;
   }
@@ -178,11 +181,13 @@ export class Cloudflare implements Provider {
     if (!Array.isArray(result)) throw this.badShape('GET dns_records', 'result is not a list');
     const records: DnsRecord[] = [];
     for (const r of result) {
-      if (!isObject(r) || typeof r.id !== 'string' || typeof r.name !== 'string' || typeof r.type !== 'string' || typeof r.content !== 'string') {
-        throw this.badShape('GET dns_records', 'a record lacks id, name, type or content');
+      if (!isObject(r) || typeof r.id !== 'string' || typeof r.content !== 'string') {
+        throw this.badShape('GET dns_records', 'a record lacks id or content');
       }
-      // Trust but verify: only exact name and type matches count.
-      if (r.name.toLowerCase() === name && r.type === type) records.push({ id: r.id, name: r.name, type: r.type, content: r.content });
+      // Trust but verify: a record that names another name or type is not ours.
+      if (typeof r.name === 'string' && r.name.toLowerCase() !== name) continue;
+      if (typeof r.type === 'string' && r.type !== type) continue;
+      records.push({ id: r.id, name, type, content: r.content });
     }
     if (records.length > 1) {
       const list = records.map((r) => `${r.id} (${r.content})`).join(', ');
