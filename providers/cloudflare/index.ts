@@ -67,6 +67,8 @@ export class Cloudflare implements Provider {
   constructor(
     readonly name: string,
     private readonly s: CloudflareSettings,
+    /** Time limits (tests shorten them). */
+    private readonly limits = { runMs: RUN_BUDGET_MS, requestMs: REQUEST_TIMEOUT_MS },
   ) {
     this.api = (s.api ?? CLOUDFLARE_API).replace(/\/+$/, '');
   }
@@ -102,7 +104,7 @@ export class Cloudflare implements Provider {
   /** One budget for the checks and updates of a run (spec.md: about 30 s for a provider that
    * does not answer). A provider used again long after (a longer-lived caller) starts afresh. */
   private budget(): Budget {
-    if (!this.spent || this.spent.age() > 2 * RUN_BUDGET_MS) this.spent = new Budget(RUN_BUDGET_MS, REQUEST_TIMEOUT_MS);
+    if (!this.spent || this.spent.age() > 2 * this.limits.runMs) this.spent = new Budget(this.limits.runMs, this.limits.requestMs);
     return this.spent;
   }
 

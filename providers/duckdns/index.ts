@@ -34,6 +34,8 @@ export class Duckdns implements Provider {
   constructor(
     readonly name: string,
     private readonly s: DuckdnsSettings,
+    /** Time limits (tests shorten them). */
+    private readonly limits = { runMs: RUN_BUDGET_MS, requestMs: REQUEST_TIMEOUT_MS },
   ) {}
 
   async apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]> {
@@ -63,7 +65,7 @@ export class Duckdns implements Provider {
         batches.push({ ipv4: chunk[0]!.ipv4, ipv6: chunk[0]!.ipv6, subs: chunk.map((r) => r.sub), changes: chunk.flatMap((r) => r.changes) });
       }
     }
-    const budget = new Budget(RUN_BUDGET_MS, REQUEST_TIMEOUT_MS);
+    const budget = new Budget(this.limits.runMs, this.limits.requestMs);
     let stopAll: DdnsError | null = null;
     for (const batch of batches) {
       let error: DdnsError | null = stopAll;
