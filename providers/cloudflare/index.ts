@@ -216,6 +216,7 @@ export class Cloudflare implements Provider {
       'user-agent': ctx.userAgent,
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    ctx.log.debug(`${this.name}: Cloudflare ${method} ${url.slice(this.api.length)}${body === undefined ? '' : ` ${JSON.stringify(body)}`}`);
     let res: HttpResponse;
     try {
       res = await ctx.http.request({
@@ -230,6 +231,7 @@ export class Cloudflare implements Provider {
       if (err instanceof DdnsError) throw new DdnsError(err.kind, err.code, `Cloudflare: ${this.clean(err.message)}`, err.retryAfter ? { retryAfter: err.retryAfter } : {});
       throw transient('HTTP_NETWORK', `Cloudflare: ${this.clean(String(err))}`);
     }
+    ctx.log.debug(`${this.name}: Cloudflare answered HTTP ${res.status}`);
     return this.result(res, method, what, ctx.now());
   }
 
