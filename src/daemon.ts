@@ -39,7 +39,7 @@ export interface DaemonDeps {
   clearTimer(handle: unknown): void;
   cycle(cfg: Config, opts: CycleOptions, ctx: RunContext): Promise<CycleResult>;
   createHttp(): Promise<HttpClient>;
-  /** Where SIGHUP, SIGUSR1, SIGTERM and SIGINT arrive (default: process). */
+  /** Where SIGHUP, SIGUSR1, SIGTERM, SIGINT and unhandledRejection arrive (default: process). */
   signals: EventEmitter;
   watch(opts: WatchOptions): AddressWatcher;
   lock(statePath: string): Lock;
@@ -227,8 +227,8 @@ export async function runDaemon(opts: DaemonOptions, partial: Partial<DaemonDeps
         nextTickFn = parseSchedule(next.schedule, next.file);
         nextRecords = selectRecords(next, opts.records);
       } catch (err) {
-        const msg = err instanceof DdnsError ? err.message : String(err);
-        log.error(`config not reloaded — ${msg}; still running with the previous config`);
+        const msg = (err instanceof DdnsError ? err.message : String(err)).split('\n').join('; ');
+        log.error(`config not reloaded — ${msg}; still running with the previous config (fix it, then send SIGHUP again)`);
         return;
       }
       await running; // the state file and its lock change hands between cycles, not during one
@@ -265,6 +265,11 @@ export async function runDaemon(opts: DaemonOptions, partial: Partial<DaemonDeps
     stop(EXIT.ok);
   };
   const stopHandlers = STOP_SIGNALS.map((s) => [s, onStop(s)] as const);
+  // A promise some library left unhandled (a socket error after its request was answered, ...)
+  // is logged; it must not take down the records of every other provider.
+  const onRejection = (reason: unknown) => {
+    log.error(`unexpected error outside a cycle — ${(reason as Error)?.stack ?? String(reason)}; ddnsd keeps running`);
+  };
 
   let exitCode: number = EXIT.ok;
   const stop = (code: number) => {
@@ -279,6 +284,7 @@ export async function runDaemon(opts: DaemonOptions, partial: Partial<DaemonDeps
 
   deps.signals.on('SIGHUP', onHup);
   deps.signals.on('SIGUSR1', onUsr1);
+  deps.signals.on('unhandledRejection', onRejection);
   for (const [s, h] of stopHandlers) deps.signals.on(s, h);
 
   const fam = (f: Family) => records.some((r) => r[f]);
@@ -303,6 +309,7 @@ export async function runDaemon(opts: DaemonOptions, partial: Partial<DaemonDeps
   deps.clearTimer(grace);
   deps.signals.off('SIGHUP', onHup);
   deps.signals.off('SIGUSR1', onUsr1);
+  deps.signals.off('unhandledRejection', onRejection);
   for (const [s, h] of stopHandlers) deps.signals.off(s, h);
   lock.release();
   if (!settled) {

@@ -13,7 +13,8 @@ type Settings = { command: string[] };
 
 export function createCommandDetector(deps: CommandDeps): DetectorModule<Settings> {
   return {
-    describe: (s) => `command ${s.command.join(' ')}`,
+    // Only the program: arguments may carry a token (`${VAR}`), and this label is printed.
+    describe: (s) => `command ${s.command[0]}${s.command.length > 1 ? ` (+${s.command.length - 1} args)` : ''}`,
     async detect(s, family, ctx) {
       const name = s.command[0] ?? '';
       const r = await deps.run(s.command, {

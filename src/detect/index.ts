@@ -8,6 +8,8 @@ export interface DetectorEntry {
   /** valibot entries of this type's own keys (type, timeout and accept are added for you). */
   entries: v.ObjectEntries;
   paths?: readonly string[];
+  /** Config-time check across this type's keys; returns a message naming the key, or null. */
+  validate?(settings: Record<string, unknown>): string | null;
   load(): Promise<DetectorModule<Record<string, unknown>>>;
 }
 
@@ -69,7 +71,7 @@ export const detectorTypes: Record<string, DetectorEntry> = {
   },
   command: { entries: { command: argvList }, load: lazy(() => import('./command.js')) },
   upnp: {
-    entries: { location: v.optional(httpUrl), interface: v.optional(nonEmpty) },
+    entries: { location: v.optional(httpUrl), interface: v.optional(ifname) },
     load: lazy(() => import('./upnp/index.js')),
   },
   dns: {
@@ -80,6 +82,10 @@ export const detectorTypes: Record<string, DetectorEntry> = {
       class: v.optional(v.picklist(['IN', 'CH'], 'expected IN or CH')),
       preset: v.optional(v.picklist(['opendns', 'cloudflare', 'google'], 'expected opendns, cloudflare or google')),
     },
+    validate: (s) =>
+      s['preset'] === undefined && (s['server'] === undefined || s['name'] === undefined)
+        ? 'a dns detector needs server and name, or a preset (opendns, cloudflare, google)'
+        : null,
     load: lazy(() => import('./dns.js')),
   },
 };

@@ -24,7 +24,7 @@ test('SIGHUP with an invalid new config → reload fails → error logged, old s
   f.signals.emit('SIGHUP');
   await settle();
   await clock.advance(4 * 60_000);
-  assert.match(d.lines.join('\n'), /error config not reloaded — \/etc\/ddnsd\/config.yml: records\[0\]\.provdier: unknown key; still running with the previous config/);
+  assert.match(d.lines.join('\n'), /error config not reloaded — \/etc\/ddnsd\/config.yml: records\[0\]\.provdier: unknown key; still running with the previous config \(fix it, then send SIGHUP again\)/);
   assert.deepEqual(f.calls.map((c) => iso(c.at)), ['00:02:00', '00:05:00']);
   assert.equal(f.calls[1]!.cfg.schedule, '*/5 * * * *');
   f.signals.emit('SIGTERM');

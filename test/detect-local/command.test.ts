@@ -68,3 +68,8 @@ test('two addresses, a name, the wrong family, nothing → detect → unavailabl
 test('a program that does not exist → detect → unavailable: not found', async () => {
   assert.equal(reasonOf(await run(['/nonexistent/myip'])), 'cannot run /nonexistent/myip: /nonexistent/myip: not found');
 });
+
+test('arguments carrying a token → describe → only the program and the argument count', () => {
+  const s = settings('command', { command: ['/usr/local/bin/myip', '--token', 'canary-7f3a'] });
+  assert.equal(detector.describe(s), 'command /usr/local/bin/myip (+2 args)');
+});

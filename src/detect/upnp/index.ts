@@ -8,7 +8,7 @@ import type { RunContext } from '../../context.js';
 import type { DetectorModule } from '../types.js';
 import type { Parsed } from '../address.js';
 import { notPublic, parseAddress, quote } from '../address.js';
-import { origin, redactUrl } from '../../http.js';
+import { redactUrl } from '../../http.js';
 import { discover } from './ssdp.js';
 import { externalAddress, soapRequest, wanServices } from './igd.js';
 
@@ -90,7 +90,7 @@ function failed(what: string, url: string, err: unknown, budget: Budget): Parsed
   if (budget.left() < 50 || e.code === 'HTTP_TIMEOUT' || /TIMEOUT/.test(e.cause?.code ?? '')) {
     return { ok: false, reason: `${what} at ${redactUrl(url)}: no answer within the timeout (${budget.total / 1000}s)` };
   }
-  const message = String(e.message ?? err).replace(`${origin(url)}: `, '');
+  const message = String(e.message ?? err).replace(/^https?:\/\/\S*: /, ''); // we name the URL ourselves
   return { ok: false, reason: `${what} at ${redactUrl(url)}: ${message}` };
 }
 

@@ -83,3 +83,11 @@ test('settings → describe → a short label', () => {
   assert.equal(d({ preset: 'cloudflare' }), 'dns cloudflare');
   assert.equal(d({ server: '127.0.0.1:53', name: 'myip.example.test', qtype: 'A' }), 'dns myip.example.test A @127.0.0.1:53');
 });
+
+test('dns settings without a preset → config-time check → server and name required', () => {
+  const validate = detectorTypes.dns!.validate!;
+  assert.equal(validate({ server: '127.0.0.1' }), 'a dns detector needs server and name, or a preset (opendns, cloudflare, google)');
+  assert.equal(validate({ name: 'x.test' }), 'a dns detector needs server and name, or a preset (opendns, cloudflare, google)');
+  assert.equal(validate({ server: '127.0.0.1', name: 'x.test' }), null);
+  assert.equal(validate({ preset: 'google' }), null);
+});

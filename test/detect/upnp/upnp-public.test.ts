@@ -3,6 +3,8 @@
 // named interface.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { CLI, writeConfig } from '../../helpers/cli.js';
 import { startIgd, writeDetectScript, type Topology } from './topology.js';
 
 let igd: Topology;
@@ -42,4 +44,18 @@ test('upnp detect from an interface without IPv4 → unavailable, naming the int
 
 test('upnp detect for ipv6 → unavailable: UPnP IGD reports only IPv4', async () => {
   assert.deepEqual(await detect({}, 'ipv6'), { ok: false, reason: 'UPnP IGD reports only IPv4' });
+});
+
+test('miniupnpd with a public WAN address → ddnsd detect --json in the LAN → the router address wins, exit 0', async () => {
+  const config = writeConfig(igd.dir, {
+    state: join(igd.dir, 'state.json'),
+    detect: { ipv4: [{ type: 'upnp', timeout: '4s' }] },
+    providers: { noip: { type: 'dyndns2', server: 'http://127.0.0.1:9', username: 'u', password: 'p' } },
+    records: [{ name: 'home.example.com', provider: 'noip' }],
+  });
+  const res = await igd.inLan([process.execPath, CLI, 'detect', '--json', '-c', config]);
+  assert.equal(res.code, 0, res.stderr);
+  const out = JSON.parse(res.stdout);
+  assert.equal(out.ipv4.address, '11.22.33.44');
+  assert.deepEqual(out.ipv4.sources, [{ type: 'upnp', source: 'upnp', address: '11.22.33.44' }]);
 });
