@@ -56,8 +56,7 @@ const RATE_LIMIT_CODES = new Set([971]);
 
 export class Cloudflare implements Provider {
   private readonly api: string;
-  /** Zone (or null: not a zone) per name suffix, kept for the life of the provider (cycle.ts
-   * creates providers afresh for every run). */
+  /** Zone (or null: not a zone) per name suffix, kept for one run (see renew()). */
   private readonly zones = new Map<string, Zone | null>();
   /** The time this run may spend here, shared by check() and apply(); see budget(). */
   private spent: Budget | null = null;
@@ -74,6 +73,7 @@ export class Cloudflare implements Provider {
   }
 
   async check(record: RecordSpec, family: Family, address: string, ctx: RunContext): Promise<'in-sync' | 'differs'> {
+    this.renew();
     if (this.stopAll) throw this.stopAll;
     try {
       const budget = this.budget();
@@ -86,6 +86,7 @@ export class Cloudflare implements Provider {
   }
 
   async apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]> {
+    this.renew();
     const outcomes: Outcome[] = [];
     for (const change of changes) {
       if (this.stopAll) {
@@ -102,10 +103,18 @@ export class Cloudflare implements Provider {
   }
 
   /** One budget for the checks and updates of a run (spec.md: about 30 s for a provider that
-   * does not answer). A provider used again long after (a longer-lived caller) starts afresh. */
+   * does not answer). A provider used again long after (a longer-lived caller) starts afresh,
+   * and forgets the last run's stop and zones. */
+  private renew(): void {
+    if (this.spent && this.spent.age() <= 2 * this.limits.runMs) return;
+    this.spent = new Budget(this.limits.runMs, this.limits.requestMs);
+    this.stopAll = null;
+    this.zones.clear();
+  }
+
   private budget(): Budget {
-    if (!this.spent || this.spent.age() > 2 * this.limits.runMs) this.spent = new Budget(this.limits.runMs, this.limits.requestMs);
-    return this.spent;
+    this.renew();
+    return this.spent!;
   }
 
   private remember(err: unknown): DdnsError {
