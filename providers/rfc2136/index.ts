@@ -24,6 +24,10 @@ import { keyOf, type Rfc2136Settings } from './config.js';
  * round trips overlap. */
 export const CONCURRENCY = 32;
 
+/** All DNS exchanges of one provider in one run end by this long after the first one started
+ * (spec: a provider that does not answer costs a run at most about 30 s). */
+export const RUN_BUDGET_MS = 28_000;
+
 export interface Rfc2136Deps {
   /** Host name → address (default: the system resolver, as nsupdate does). */
   lookup(host: string): Promise<string>;
@@ -51,6 +55,7 @@ export class Rfc2136 implements Provider {
   /** Servers that did not answer in this run: later exchanges fail at once (the run's time
    * budget is about 30 s in all, however many records there are). */
   private readonly silent = new Map<string, DdnsError>();
+  private budgetEnd = 0;
 
   constructor(
     readonly name: string,
@@ -117,7 +122,11 @@ export class Rfc2136 implements Provider {
   }
 
   private options(ctx: RunContext): SendOptions {
-    return { key: this.key, timeoutMs: this.s.timeout, tcp: this.s.tcp, signal: ctx.signal, nowSeconds: () => ctx.now().getTime() / 1000 };
+    const now = Date.now();
+    if (this.budgetEnd === 0) this.budgetEnd = now + RUN_BUDGET_MS;
+    const left = this.budgetEnd - now;
+    if (left <= 0) throw transient('RFC2136_BUDGET', `no time left in this run for the DNS server (${RUN_BUDGET_MS / 1000} s spent); trying again later`);
+    return { key: this.key, timeoutMs: Math.min(this.s.timeout, left), tcp: this.s.tcp, signal: ctx.signal, nowSeconds: () => ctx.now().getTime() / 1000 };
   }
 
   private async send(t: Target, prereqs: Prerequisite[], updates: Update[], ctx: RunContext, name: string, type: AddressType): Promise<Answer> {
