@@ -122,7 +122,10 @@ export async function runDaemon(opts: DaemonOptions, partial: Partial<DaemonDeps
   let lock = deps.lock(cfg.state);
   const http = await deps.createHttp();
   const stopping = new AbortController();
-  const ctx: RunContext = { now: deps.now, env: opts.env, log, signal: stopping.signal, http, userAgent: USER_AGENT };
+  // Each cycle gets its own signal, aborted on stop. Requests derive theirs from it with
+  // AbortSignal.any, which keeps a reference from the parent to every child: on a signal that
+  // lives as long as the daemon, those would pile up cycle after cycle.
+  let cycleAbort: AbortController | null = null;
 
   let first = true;
   let running: Promise<void> | null = null;
@@ -156,6 +159,8 @@ export async function runDaemon(opts: DaemonOptions, partial: Partial<DaemonDeps
     log.debug(`cycle started (${reason})`);
     const options: CycleOptions = { records, force: first && opts.force, dryRun: false, ips: first ? opts.ips : {} };
     first = false;
+    cycleAbort = new AbortController();
+    const ctx: RunContext = { now: deps.now, env: opts.env, log, signal: cycleAbort.signal, http, userAgent: USER_AGENT };
     try {
       const result = await deps.cycle(cfg, options, ctx);
       log.debug(`cycle finished (${reason}) in ${deps.now().getTime() - started.getTime()} ms: exit ${result.exitCode}`);
@@ -168,6 +173,8 @@ export async function runDaemon(opts: DaemonOptions, partial: Partial<DaemonDeps
       // cannot write, a bug) costs this cycle only.
       const msg = err instanceof DdnsError ? err.message : ((err as Error)?.stack ?? String(err));
       log.error(`cycle failed (${reason}) — ${msg}; trying again at the next trigger`);
+    } finally {
+      cycleAbort = null;
     }
   };
 
@@ -275,7 +282,8 @@ export async function runDaemon(opts: DaemonOptions, partial: Partial<DaemonDeps
   const stop = (code: number) => {
     if (stopping.signal.aborted) return;
     exitCode = code;
-    stopping.abort(new DdnsError('transient', 'STOPPING', 'ddnsd is stopping'));
+    stopping.abort();
+    cycleAbort?.abort(new DdnsError('transient', 'STOPPING', 'ddnsd is stopping'));
     deps.clearTimer(tickTimer);
     deps.clearTimer(eventTimer);
     watcher?.stop();

@@ -1,10 +1,10 @@
 // A daemon child process the test can signal, watch and wait for.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CLI } from '../helpers/cli.js';
 
-/** How the daemon is started: the entry that src/cli.ts will reach for `ddnsd run`. */
-export const DAEMON = [fileURLToPath(new URL('./run-entry.js', import.meta.url))];
+/** `ddnsd run`, the built program as a user or systemd starts it. */
+export const DAEMON = [CLI, 'run'];
 
 export interface DaemonChild {
   child: ChildProcess;

@@ -48,14 +48,15 @@ touch "${dir}/done"
     },
     finished: () => existsSync(join(dir, 'done')),
     cleanup() {
-      for (const f of ['sleep.pid', 'pid']) {
+      for (const f of ['pid', 'sleep.pid']) {
+        // the shell first: killing its sleep first would let it run on and touch `done`
         try {
           process.kill(Number(readFileSync(join(dir, f), 'utf8')), 'SIGTERM');
         } catch {
           // not started, or already gone
         }
       }
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
