@@ -30,19 +30,19 @@ login=u
 password=p
 home.example.com
 CONF
-  chmod 600 "$work/ddclient-$mode.conf"
+  chmod 600 "$work/ddclient-$mode.conf" "$work/ddnsd-$mode.yml"
   # prime both states so "fixed" really has nothing to change
   node dist/cli.js --once -c "$work/ddnsd-$mode.yml" >/dev/null 2>&1 || true
-  ddclient -file "$work/ddclient-$mode.conf" -cache "$work/ddclient-$mode.cache" -foreground -quiet >/dev/null 2>&1 || true
+  ddclient -daemon=0 -file "$work/ddclient-$mode.conf" -cache "$work/ddclient-$mode.cache" -foreground -quiet >/dev/null 2>&1 || true
 done
 
 echo "== nothing changed"
 node bench/compare.mjs "$RUNS" \
   "node -e 0=node -e 0" \
   "ddnsd --once=node dist/cli.js --once -c $work/ddnsd-fixed.yml" \
-  "ddclient=ddclient -file $work/ddclient-fixed.conf -cache $work/ddclient-fixed.cache -foreground -quiet"
+  "ddclient=ddclient -daemon=0 -file $work/ddclient-fixed.conf -cache $work/ddclient-fixed.cache -foreground -quiet"
 echo "== one update per run"
 node bench/compare.mjs "$RUNS" \
   "node -e 0=node -e 0" \
   "ddnsd --once=node dist/cli.js --once -c $work/ddnsd-rotate.yml --log-level warn" \
-  "ddclient=ddclient -file $work/ddclient-rotate.conf -cache $work/ddclient-rotate.cache -foreground -quiet"
+  "ddclient=ddclient -daemon=0 -file $work/ddclient-rotate.conf -cache $work/ddclient-rotate.cache -foreground -quiet"

@@ -7,7 +7,7 @@
 // could take a service down. That is a permanent failure that names the record ids, so a human
 // decides.
 import { DdnsError, permanent, transient } from '../../src/errors.js';
-import { retryAfter } from '../../src/http.js';
+import { retryAfter } from '../../src/url.js';
 import type { HttpResponse } from '../../src/http.js';
 import type { RunContext } from '../../src/context.js';
 import { rrType } from '../../src/types.js';

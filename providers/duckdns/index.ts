@@ -4,7 +4,7 @@
 // would make Duck DNS take the connection's address, and `ipv6` alone leaves the A record be.
 // The token travels in the query string, so no URL is ever printed unredacted.
 import { DdnsError, permanent, transient } from '../../src/errors.js';
-import { redactUrl, retryAfter } from '../../src/http.js';
+import { redactUrl, retryAfter } from '../../src/url.js';
 import type { HttpResponse } from '../../src/http.js';
 import type { RunContext } from '../../src/context.js';
 import type { Change, Outcome } from '../../src/types.js';

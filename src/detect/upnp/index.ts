@@ -8,7 +8,7 @@ import type { RunContext } from '../../context.js';
 import type { DetectorModule } from '../types.js';
 import type { Parsed } from '../address.js';
 import { notPublic, parseAddress } from '../address.js';
-import { redactUrl } from '../../http.js';
+import { redactUrl } from '../../url.js';
 import { discover } from './ssdp.js';
 import { externalAddress, soapRequest, wanServices } from './igd.js';
 
