@@ -100,6 +100,8 @@ test('ddnsd run with an interface detector → the interface gets a new address 
   const ms = Date.now() - t0;
   assert.equal(answer, '198.51.100.2', log);
   t.diagnostic(`ip addr add → record updated on BIND: ${ms} ms`);
+  // BIND answers before the daemon's log line reaches us: give the line a moment.
+  for (let i = 0; i < 100 && !/198\.51\.100\.2: updated/.test(log); i++) await sleep(20);
   assert.match(log, /cycle started \(address change on wan0\)/);
   assert.match(log, /home\.example\.test A 198\.51\.100\.2: updated/);
 
