@@ -16,7 +16,7 @@ import type { AppLogger } from './log.js';
 import { entryKey, readState } from './state.js';
 import type { Family, RecordSpec } from './types.js';
 import { USER_AGENT } from './version.js';
-import { watchAddresses, watchedInterfaces, type AddressWatcher, type WatchOptions } from './watch.js';
+import { watchAddresses, watchedInterfaces, type AddressEvent, type AddressWatcher, type WatchOptions } from './watch.js';
 
 export interface DaemonOptions {
   /** The config as loaded at start. */
@@ -194,7 +194,7 @@ export async function runDaemon(opts: DaemonOptions, partial: Partial<DaemonDeps
     arm();
   };
 
-  const addressChanged = (iface: string, line: string) => {
+  const addressChanged = ({ iface, line }: AddressEvent) => {
     if (stopping.signal.aborted) return;
     log.debug(`address change on ${iface}: ${line.replace(/\\\s+/g, ' ').trim()}`);
     const t = deps.now().getTime();
@@ -210,15 +210,20 @@ export async function runDaemon(opts: DaemonOptions, partial: Partial<DaemonDeps
   };
 
   const rewatch = () => {
-    const wanted = watchedInterfaces([...cfg.detect.ipv4, ...cfg.detect.ipv6]);
-    const key = wanted === null ? '' : wanted === 'any' ? '*' : [...wanted].sort().join(',');
+    const wanted = watchedInterfaces(cfg.detect);
+    const describe = (w: NonNullable<typeof wanted>) =>
+      (['ipv4', 'ipv6'] as const)
+        .filter((f) => w[f])
+        .map((f) => `${f} on ${w[f] === 'any' ? 'any interface' : [...(w[f] as ReadonlySet<string>)].sort().join(', ')}`)
+        .join('; ');
+    const key = wanted === null ? '' : describe(wanted);
     if (key === watching) return;
     watcher?.stop();
     watcher = null;
     watching = key;
     if (wanted === null) return;
-    log.debug(`watching address changes on ${wanted === 'any' ? 'every interface' : [...wanted].join(', ')}`);
-    watcher = deps.watch({ interfaces: wanted, onChange: addressChanged, log });
+    log.debug(`watching address changes: ${key}`);
+    watcher = deps.watch({ watched: wanted, onChange: addressChanged, log });
   };
 
   let reloading: Promise<void> = Promise.resolve();

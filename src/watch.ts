@@ -5,15 +5,28 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Logger } from './context.js';
+import type { Family } from './types.js';
 
 export interface AddressWatcher {
   stop(): void;
 }
 
+/** One line of `ip -o monitor address`, as far as ddnsd cares. */
+export interface AddressEvent {
+  iface: string;
+  family: Family;
+  deleted: boolean;
+  /** Scope global (not link-local or host), and not a tentative IPv6 address still in DAD. */
+  usable: boolean;
+  line: string;
+}
+
+/** Per family, the interfaces that `interface` detectors read ('any': the default route's). */
+export type Watched = Partial<Record<Family, ReadonlySet<string> | 'any'>>;
+
 export interface WatchOptions {
-  /** Interface names whose changes matter, or 'any'. */
-  interfaces: ReadonlySet<string> | 'any';
-  onChange(iface: string, line: string): void;
+  watched: Watched;
+  onChange(event: AddressEvent): void;
   log: Logger;
   /** The monitor command (default `ip -o monitor address`); tests may run it in a namespace. */
   command?: readonly string[];
@@ -21,10 +34,19 @@ export interface WatchOptions {
   restartMs?: number;
 }
 
-/** `2: eth0    inet 203.0.113.7/24 ...` or `Deleted 2: eth0    inet6 ...` → `eth0`. */
-export function parseMonitorLine(line: string): string | null {
-  const m = /^(?:Deleted\s+)?\d+:\s+(\S+?)(?:@\S+)?\s+inet6?\s/.exec(line);
-  return m ? m[1]! : null;
+/** `2: eth0    inet 203.0.113.7/24 ... scope global eth0` or `Deleted 2: eth0    inet6 ...`. */
+export function parseMonitorLine(line: string): AddressEvent | null {
+  const m = /^(Deleted\s+)?\d+:\s+(\S+?)(?:@\S+)?\s+(inet6?)\s/.exec(line);
+  if (!m) return null;
+  const usable = /\sscope global\b/.test(line) && !/\s(tentative|dadfailed)\b/.test(line);
+  return { iface: m[2]!, family: m[3] === 'inet' ? 'ipv4' : 'ipv6', deleted: !!m[1], usable, line };
+}
+
+/** Could this change move an address that a configured `interface` detector reports? Link-local
+ * and host addresses, and IPv6 addresses still in duplicate address detection, cannot. */
+export function matters(event: AddressEvent, watched: Watched): boolean {
+  const w = watched[event.family];
+  return event.usable && w !== undefined && (w === 'any' || w.has(event.iface));
 }
 
 export function watchAddresses(opts: WatchOptions): AddressWatcher {
@@ -39,8 +61,8 @@ export function watchAddresses(opts: WatchOptions): AddressWatcher {
     const c = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
     child = c;
     createInterface({ input: c.stdout! }).on('line', (line) => {
-      const iface = parseMonitorLine(line);
-      if (iface && (opts.interfaces === 'any' || opts.interfaces.has(iface))) opts.onChange(iface, line);
+      const event = parseMonitorLine(line);
+      if (event && matters(event, opts.watched)) opts.onChange(event);
     });
     c.on('error', (err) => {
       // Only spawn failures arrive here without an exit; ENOENT will not get better by waiting.
@@ -73,14 +95,18 @@ export function watchAddresses(opts: WatchOptions): AddressWatcher {
   };
 }
 
-/** The interfaces that `interface` detectors watch: their names, or 'any' when one follows the
- * default route, or null when no detector looks at interfaces (then there is nothing to watch). */
-export function watchedInterfaces(detectors: readonly { type: string; [key: string]: unknown }[]): ReadonlySet<string> | 'any' | null {
-  const names = new Set<string>();
-  for (const d of detectors) {
-    if (d.type !== 'interface') continue;
-    if (typeof d['interface'] !== 'string' || d['interface'] === '') return 'any';
-    names.add(d['interface']);
+/** What the `interface` detectors of the config read, per family; null when none does. */
+export function watchedInterfaces(detect: Record<Family, readonly { type: string; [key: string]: unknown }[]>): Watched | null {
+  const out: Watched = {};
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    let names: Set<string> | 'any' | undefined;
+    for (const d of detect[family]) {
+      if (d.type !== 'interface') continue;
+      const name = d['interface'];
+      if (typeof name !== 'string' || name === '') names = 'any';
+      else if (names !== 'any') names = new Set([...(names ?? []), name]);
+    }
+    if (names) out[family] = names;
   }
-  return names.size > 0 ? names : null;
+  return out.ipv4 || out.ipv6 ? out : null;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EVENT_SPACING_MS, runDaemon } from '../../src/daemon.js';
+import { parseMonitorLine } from '../../src/watch.js';
 import { config, FakeClock, fakeDeps, recordingLogger } from './fakes.js';
 
 const T0 = Date.parse('2026-03-01T00:02:00Z');
@@ -29,10 +30,10 @@ test('interface detector on eth0 → a burst of address events → one cycle wit
   await clock.advance(10);
   assert.equal(f.watches.length, 1);
   const w = f.watches[0]!;
-  assert.deepEqual(w.interfaces, new Set(['eth0']));
+  assert.deepEqual(w.watched, { ipv6: new Set(['eth0']) });
   const first = clock.t;
   for (let i = 0; i < 10; i++) {
-    w.onChange('eth0', '2: eth0    inet6 2001:db8::1/64 scope global tentative');
+    w.onChange(parseMonitorLine('2: eth0    inet6 2001:db8::1/64 scope global')!);
     await clock.advance(150);
   }
   await clock.advance(2000);
@@ -48,9 +49,9 @@ test('a flapping link → events every second for 20 s → event cycles spaced a
   const f = fakeDeps(clock);
   const done = start(clock, f, [{ type: 'interface' }]);
   await clock.advance(10);
-  assert.equal(f.watches[0]!.interfaces, 'any');
+  assert.deepEqual(f.watches[0]!.watched, { ipv6: 'any' });
   for (let i = 0; i < 20; i++) {
-    f.watches[0]!.onChange('ppp0', 'x');
+    f.watches[0]!.onChange(parseMonitorLine('9: ppp0    inet6 2001:db8::9/64 scope global')!);
     await clock.advance(1000);
   }
   await clock.advance(EVENT_SPACING_MS);
