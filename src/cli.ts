@@ -178,8 +178,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (args.command === 'check') return (await import('./commands.js')).check(cfg, log);
     if (args.command === 'status') return (await import('./commands.js')).status(cfg, records, args.json);
     if (args.command === 'run') {
-      log.error('ddnsd run (the daemon) is not available in this version yet; run `ddnsd --once` from cron or a systemd timer');
-      return EXIT.config;
+      const { runDaemon } = await import('./daemon.js');
+      const reload = async () => {
+        const next = await loadConfig({ config: cfg.file, cwd: process.cwd(), env, isRoot: process.getuid?.() === 0 });
+        if (args.state) next.state = args.state;
+        return next;
+      };
+      return await runDaemon({ config: cfg, reload, records: args.records, force: args.force, ips, log, env });
     }
 
     const { createHttpClient } = await import('./http.js');

@@ -17,9 +17,14 @@ export interface Lock {
 
 export function acquireLock(statePath: string): Lock {
   const path = `${statePath}.lock`;
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw stateDirError(statePath, code === 'EEXIST' ? Object.assign(err as Error, { code: 'ENOTDIR' }) : err);
+  }
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);

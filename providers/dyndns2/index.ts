@@ -2,16 +2,28 @@
 // Hosts of one provider that need the same address share one request. Every return code maps
 // to an outcome; the codes that mean "a human must act" stop the record (permanent), the ones
 // that mean "later" carry a retry time.
-import { DdnsError, permanent, transient } from '../../src/errors.js';
-import { retryAfter } from '../../src/http.js';
+//
+// Both families follow the service's convention (config.ts `dual_stack`). Only the families in
+// the change list are sent, and never as an empty value: deSEC, for one, deletes a record on an
+// empty `myip`, and takes the connection's address when it is absent, so for deSEC the family
+// that is not due is sent as `preserve`.
+import { configError, DdnsError, permanent, transient } from '../../src/errors.js';
+import { retryAfter } from '../../src/url.js';
 import type { RunContext } from '../../src/context.js';
 import type { Change, Outcome } from '../../src/types.js';
 import type { Provider, ProviderModule, Settings } from '../types.js';
+import { sameAddress } from '../shared.js';
+import { effective } from './config.js';
+import type { Effective } from './config.js';
 
-export interface Dyndns2Settings {
-  server: string;
-  username: string;
-  password: string;
+export type Dyndns2Settings = Effective;
+
+/** One host in one request: the addresses due for it, and the changes they answer. */
+interface HostUpdate {
+  host: string;
+  ipv4?: string;
+  ipv6?: string;
+  changes: Change[];
 }
 
 /** dyndns2 allows at most 20 hosts per request. */
@@ -43,12 +55,20 @@ export class Dyndns2 implements Provider {
   ) {}
 
   async apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]> {
-    const groups = new Map<string, Change[]>();
+    // Per host (or per host and family, for services that take one family per request) ...
+    const hosts = new Map<string, HostUpdate>();
     for (const c of changes) {
-      const key = `${c.family} ${c.address}`;
-      const group = groups.get(key) ?? [];
-      group.push(c);
-      groups.set(key, group);
+      const key = this.s.dualStack === 'separate' ? `${c.record.name} ${c.family}` : c.record.name;
+      const h = hosts.get(key) ?? { host: c.record.name, changes: [] };
+      h[c.family] = c.address;
+      h.changes.push(c);
+      hosts.set(key, h);
+    }
+    // ... then hosts that need the same addresses share a request.
+    const groups = new Map<string, HostUpdate[]>();
+    for (const h of hosts.values()) {
+      const key = `${h.ipv4 ?? ''} ${h.ipv6 ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), h]);
     }
     const outcomes: Outcome[] = [];
     for (const group of groups.values()) {
@@ -59,12 +79,33 @@ export class Dyndns2 implements Provider {
     return outcomes;
   }
 
-  private async send(batch: Change[], ctx: RunContext): Promise<Outcome[]> {
+  /** The address parameters for one request; never an empty value. */
+  addressParams(h: { ipv4?: string; ipv6?: string }): [string, string][] {
+    const { ipv4, ipv6 } = h;
+    switch (this.s.dualStack) {
+      case 'combined':
+      case 'separate':
+        return [['myip', [ipv4, ipv6].filter((a): a is string => !!a).join(',')]];
+      case 'myipv6': {
+        const out: [string, string][] = [];
+        const v4 = ipv4 ?? this.s.keep;
+        const v6 = ipv6 ?? this.s.keep;
+        if (v4) out.push(['myip', v4]);
+        if (v6) out.push(['myipv6', v6]);
+        return out;
+      }
+    }
+  }
+
+  private async send(batch: HostUpdate[], ctx: RunContext): Promise<Outcome[]> {
     const url = updateUrl(this.s.server);
-    url.searchParams.set('hostname', batch.map((c) => c.record.name).join(','));
-    url.searchParams.set('myip', batch[0]!.address);
+    url.searchParams.set('hostname', batch.map((h) => h.host).join(','));
+    for (const [k, value] of this.addressParams(batch[0]!)) {
+      if (value === '') throw new Error('dyndns2: refusing to send an empty address');
+      url.searchParams.set(k, value);
+    }
     const host = url.hostname;
-    const fail = (error: DdnsError): Outcome[] => batch.map((change) => ({ change, status: 'failed', error }));
+    const fail = (error: DdnsError): Outcome[] => batch.flatMap((h) => h.changes.map((change) => ({ change, status: 'failed' as const, error })));
     let res;
     try {
       res = await ctx.http.request({
@@ -99,7 +140,7 @@ export class Dyndns2 implements Provider {
     if (!perHost) {
       return fail(transient('BAD_ANSWER', `${host} answered ${lines.length} lines for ${batch.length} hosts`));
     }
-    return batch.map((change, i) => this.outcome(change, perHost[i]!, host, now));
+    return batch.flatMap((h, i) => h.changes.map((change) => this.outcome(change, perHost[i]!, host, now)));
   }
 
   private outcome(change: Change, line: string, host: string, now: Date): Outcome {
@@ -108,7 +149,7 @@ export class Dyndns2 implements Provider {
       if (echoed === '127.0.0.1' && change.address !== '127.0.0.1') {
         return { change, status: 'failed', error: permanent('IGNORED', `${host} ignored the request (good 127.0.0.1); report it to ddnsd`) };
       }
-      if (echoed && !echoed.split(',').includes(change.address)) {
+      if (echoed && !echoed.split(',').some((e) => sameAddress(e, change.address))) {
         return { change, status: 'failed', error: transient('ECHO_MISMATCH', `${host} answered "${code} ${echoed}", not ${change.address}`) };
       }
       return { change, status: code === 'good' ? 'updated' : 'in-sync' };
@@ -129,6 +170,10 @@ export class Dyndns2 implements Provider {
 }
 
 const mod: ProviderModule = {
-  create: (name: string, settings: Settings) => new Dyndns2(name, settings as unknown as Dyndns2Settings),
+  create: (name: string, settings: Settings) => {
+    const s = effective(settings);
+    if (typeof s === 'string') throw configError('PROVIDER_INVALID', `providers.${name}: ${s}`);
+    return new Dyndns2(name, s);
+  },
 };
 export default mod;
