@@ -39,7 +39,7 @@ function problem(s: Rfc2136Settings): string | null {
   try {
     keyOf(s);
   } catch (e) {
-    if (e instanceof KeyFileError) return `${s.key_file ? 'key_file' : 'key'}: ${e.message}`;
+    if (e instanceof KeyFileError) return s.key_file ? `key_file: ${e.message}` : e.message;
     throw e;
   }
   return null;
