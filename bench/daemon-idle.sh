@@ -72,6 +72,9 @@ fi
 # CPU time (user+system, clock ticks) and RSS (kB) of a process.
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# USS: memory only this process holds (private pages); RSS also counts the node binary's and
+# libraries' pages that every node process shares.
+uss() { awk '/^Private_(Clean|Dirty)/ {k += $2} END {print k}' "/proc/$1/smaps_rollup"; }
 hz=$(getconf CLK_TCK)
 
 sleep 10 # start-up and the first cycle are not idle time
@@ -81,16 +84,16 @@ for p in "$ddnsd_pid" "$node_pid" $ddclient_pid; do
   t0[$p]=$(ticks "$p")
 done
 sleep $((secs - 10))
-printf '%-28s %10s %16s\n' "after ${secs}s idle" "RSS (MB)" "CPU last $((secs - 10))s (ms)"
-report() { # name pid
-  local r c
-  r=$(rss "$2"); c=$(( ($(ticks "$2") - t0[$2]) * 1000 / hz ))
-  printf '%-28s %10.1f %16d\n' "$1" "$(echo "$r / 1024" | bc -l)" "$c"
-  eval "rss_$3=$r cpu_$3=$c"
+printf '%-28s %9s %9s %22s\n' "after ${secs}s idle" "RSS (MB)" "USS (MB)" "CPU last $((secs - 10))s (ms)"
+report() { # name pid var
+  local r u c
+  r=$(rss "$2"); u=$(uss "$2"); c=$(( ($(ticks "$2") - t0[$2]) * 1000 / hz ))
+  printf '%-28s %9.1f %9.1f %22d\n' "$1" "$(echo "$r / 1024" | bc -l)" "$(echo "$u / 1024" | bc -l)" "$c"
+  eval "rss_$3=$r uss_$3=$u cpu_$3=$c"
 }
 report "ddnsd run" "$ddnsd_pid" ddnsd
 report "node + http/dgram/crypto" "$node_pid" node
 [ -n "$ddclient_pid" ] && report "ddclient -daemon 300" "$ddclient_pid" ddclient
-printf 'ratio RSS ddnsd / idle node: %.2fx (target ≤ 1.2x)\n' "$(echo "$rss_ddnsd / $rss_node" | bc -l)"
-[ -n "$ddclient_pid" ] && printf 'ratio RSS ddnsd / ddclient:   %.2fx\n' "$(echo "$rss_ddnsd / $rss_ddclient" | bc -l)"
+printf 'ratio ddnsd / idle node: RSS %.2fx, USS %.2fx (target ≤ 1.2x)\n' "$(echo "$rss_ddnsd / $rss_node" | bc -l)" "$(echo "$uss_ddnsd / $uss_node" | bc -l)"
+[ -n "$ddclient_pid" ] && printf 'ratio ddnsd / ddclient:  RSS %.2fx, USS %.2fx\n' "$(echo "$rss_ddnsd / $rss_ddclient" | bc -l)" "$(echo "$uss_ddnsd / $uss_ddclient" | bc -l)"
 grep -q 'updated' "$work/ddnsd.log" || { echo "ddnsd did not do its first update; its log:"; cat "$work/ddnsd.log"; exit 1; }
