@@ -2,6 +2,7 @@
 // no redirects, family pinned. Used for the one request a quiet cycle makes (see http.ts).
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { deadline } from './deadline.js';
 import { transient } from './errors.js';
 import { MAX_BODY, networkError, type HttpRequest, type HttpResponse } from './http.js';
 import { origin } from './url.js';
@@ -10,11 +11,11 @@ export function probe(req: HttpRequest): Promise<HttpResponse> {
   const url = new URL(req.url);
   const where = origin(req.url);
   const limit = req.maxBytes ?? MAX_BODY;
-  const deadline = AbortSignal.timeout(req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+  const timer = deadline(req.timeoutMs, req.signal);
+  const signal = timer.signal;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const fail = (err: unknown) => reject(err instanceof Error && err.name === 'DdnsError' ? err : networkError(err, where, req.timeoutMs, deadline.aborted));
+  const answer = new Promise<HttpResponse>((resolve, reject) => {
+    const fail = (err: unknown) => reject(err instanceof Error && err.name === 'DdnsError' ? err : networkError(err, where, req.timeoutMs, timer.expired()));
     const r = send(url, { method: 'GET', headers: req.headers, family: req.family, signal, agent: false }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -33,4 +34,5 @@ export function probe(req: HttpRequest): Promise<HttpResponse> {
     r.on('error', fail);
     r.end();
   });
+  return answer.finally(() => timer.done());
 }

@@ -7,6 +7,7 @@
 // request such a run makes — the echo service's small GET — is a `probe`, answered by node:http
 // with the same deadline, cap and rules (src/http-probe.ts).
 import type { Agent, Dispatcher } from 'undici';
+import { deadline, type Deadline } from './deadline.js';
 import { transient } from './errors.js';
 import { origin } from './url.js';
 
@@ -65,8 +66,21 @@ export function createHttpClient(): HttpClient {
       if (req.probe) return (await import('./http-probe.js')).probe(req);
       undici ??= await loadUndici();
       const limit = req.maxBytes ?? MAX_BODY;
-      const deadline = AbortSignal.timeout(req.timeoutMs);
-      const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+      const timer = deadline(req.timeoutMs, req.signal);
+      try {
+        return await undiciRequest(undici, req, limit, timer);
+      } finally {
+        timer.done();
+      }
+    },
+    async close() {
+      await Promise.all([...agents.values()].map((a) => a.destroy()));
+      agents.clear();
+    },
+  };
+
+  async function undiciRequest(undici: typeof import('undici'), req: HttpRequest, limit: number, timer: Deadline): Promise<HttpResponse> {
+      const signal = timer.signal;
       const where = origin(req.url);
       let res: Dispatcher.ResponseData;
       try {
@@ -80,7 +94,7 @@ export function createHttpClient(): HttpClient {
           bodyTimeout: req.timeoutMs,
         });
       } catch (err) {
-        throw networkError(err, where, req.timeoutMs, deadline.aborted);
+        throw networkError(err, where, req.timeoutMs, timer.expired());
       }
       const chunks: Buffer[] = [];
       let size = 0;
@@ -95,15 +109,10 @@ export function createHttpClient(): HttpClient {
         }
       } catch (err) {
         if (err instanceof Error && err.name === 'DdnsError') throw err;
-        throw networkError(err, where, req.timeoutMs, deadline.aborted);
+        throw networkError(err, where, req.timeoutMs, timer.expired());
       }
       return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
-    },
-    async close() {
-      await Promise.all([...agents.values()].map((a) => a.destroy()));
-      agents.clear();
-    },
-  };
+  }
 }
 
 /** undici is CommonJS: through the bundler its exports may sit on `default`. */

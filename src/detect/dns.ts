@@ -14,6 +14,7 @@ import type { DetectorModule } from './types.js';
 import type { Parsed } from './address.js';
 import { familyOf, parseAddress, quote } from './address.js';
 import { parseHostPort } from '../config/values.js';
+import { deadline, type Deadline } from '../deadline.js';
 
 export type Qtype = 'A' | 'AAAA' | 'TXT';
 export type Qclass = 'IN' | 'CH';
@@ -138,27 +139,35 @@ export function createDnsDetector(deps: DnsDeps = defaultDeps): DetectorModule<D
       if (!q.name) return { ok: false, reason: 'no name to ask for: set name (or preset: opendns | cloudflare | google)' };
       const hp = parseHostPort(q.server, 53);
       if (!hp) return { ok: false, reason: `server ${quote(q.server)} is not host, host:port or [v6]:port` };
-      const deadline = AbortSignal.timeout(s.timeout);
-      const signal = AbortSignal.any([ctx.signal, deadline]);
-
-      let address = hp.host;
-      const literal = isIP(hp.host);
-      if (literal === 0) {
-        try {
-          address = await Promise.race([deps.resolve(hp.host, family), aborted(signal)]);
-        } catch (err) {
-          const why = deadline.aborted ? `no answer within ${s.timeout / 1000}s` : (err as Error).message;
-          return { ok: false, reason: `cannot find an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address for server ${hp.host}: ${why}` };
-        }
-      } else if ((literal === 4) !== (family === 'ipv4')) {
-        return {
-          ok: false,
-          reason: `server ${hp.host} is an IPv${literal} address, but an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} detection must ask over ${family === 'ipv4' ? 'IPv4' : 'IPv6'}`,
-        };
+      const timer = deadline(s.timeout, ctx.signal);
+      try {
+        return await ask(hp, q as Query, family, s.timeout, timer);
+      } finally {
+        timer.done();
       }
-      return query({ address, port: hp.port, family, signal, timeoutMs: s.timeout, timedOut: () => deadline.aborted }, q as Query);
     },
   };
+
+  async function ask(hp: { host: string; port: number }, q: Query, family: Family, timeoutMs: number, timer: Deadline): Promise<Parsed> {
+    const signal = timer.signal;
+
+    let address = hp.host;
+    const literal = isIP(hp.host);
+    if (literal === 0) {
+      try {
+        address = await Promise.race([deps.resolve(hp.host, family), aborted(signal)]);
+      } catch (err) {
+        const why = timer.expired() ? `no answer within ${timeoutMs / 1000}s` : (err as Error).message;
+        return { ok: false, reason: `cannot find an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address for server ${hp.host}: ${why}` };
+      }
+    } else if ((literal === 4) !== (family === 'ipv4')) {
+      return {
+        ok: false,
+        reason: `server ${hp.host} is an IPv${literal} address, but an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} detection must ask over ${family === 'ipv4' ? 'IPv4' : 'IPv6'}`,
+      };
+    }
+    return query({ address, port: hp.port, family, signal, timeoutMs, timedOut: () => timer.expired() }, q);
+  }
 }
 
 function aborted(signal: AbortSignal): Promise<never> {

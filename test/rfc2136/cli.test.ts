@@ -41,6 +41,7 @@ test('first run, same address again, then a new address → exit 0 each; serial 
   const same = await s.once('--ip', '203.0.113.20');
   assert.equal(same.code, 0, same.stderr);
   assert.equal(bind.serial(), serial, 'nothing changed → the zone serial does not move');
+  assert.equal(same.stderr, '', 'a run confirmed in sync by the probe prints nothing (quiet cron)');
 
   const moved = await s.once('--ip', '203.0.113.21');
   assert.equal(moved.code, 0, moved.stderr);
