@@ -1,7 +1,7 @@
 // Small pieces the HTTP providers (dyndns2, Cloudflare, Duck DNS) share. Kept free of heavy
 // imports: the config.ts files load this at start-up.
 import ipaddr from 'ipaddr.js';
-import { isLoopbackUrl } from '../src/http.js';
+import { isLoopbackUrl } from '../src/url.js';
 import { transient } from '../src/errors.js';
 
 /** Credentials never go over plain HTTP to a host off loopback unless `insecure: true`.

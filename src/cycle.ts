@@ -8,6 +8,7 @@ import type { Config } from './config/load.js';
 import { familiesNeeded } from './config/load.js';
 import type { RunContext } from './context.js';
 import { detectFamily, type FamilyResult } from './detect/run.js';
+import { deadline } from './deadline.js';
 import { DdnsError, EXIT, transient } from './errors.js';
 import { plan, type Decision } from './plan.js';
 import { entryKey, readState, writeState, type Entry, type State } from './state.js';
@@ -96,7 +97,7 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
     }
   }
 
-  const record = (outcome: Outcome) => {
+  const record = (outcome: Outcome, quiet = false) => {
     const { change } = outcome;
     const key = entryKey(change.record.name, change.family);
     const entry = freshEntry(state.records[key], change.record, change.family);
@@ -130,7 +131,7 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
       entry.stopped = null;
       if (outcome.status === 'updated') {
         ctx.log.info(`${label}: updated${change.previous && change.previous !== change.address ? ` (was ${change.previous})` : ''}`);
-      } else ctx.log.info(`${label}: already in place at the provider; nothing changed`);
+      } else if (!quiet) ctx.log.info(`${label}: already in place at the provider; nothing changed`);
     }
     state.records[key] = entry;
     dirty = true;
@@ -154,7 +155,7 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
             ctx.log.info(`${c.record.name} ${rrType(c.family)}: the server no longer holds ${c.address}; updating`);
             updates.push(change);
           } else {
-            record({ change, status: 'in-sync' });
+            record({ change, status: 'in-sync' }, true);
             ctx.log.debug(`${c.record.name} ${rrType(c.family)} ${c.address}: in sync (confirmed by ${name})`);
           }
         } catch (err) {
@@ -167,13 +168,15 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
   await Promise.all(
     groupBy(updates, (c) => c.record.provider).map(async ([name, changes]) => {
       let outcomes: Outcome[];
-      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(PROVIDER_DEADLINE_MS)]);
+      const limit = deadline(PROVIDER_DEADLINE_MS, ctx.signal);
       try {
         const provider = await providerFor(name);
-        outcomes = await provider.apply(changes, { ...ctx, signal });
+        outcomes = await provider.apply(changes, { ...ctx, signal: limit.signal });
       } catch (err) {
         ctx.log.debug(`provider ${name} threw: ${(err as Error).stack ?? err}`);
         outcomes = changes.map((change) => ({ change, status: 'failed', error: asDdnsError(err) }));
+      } finally {
+        limit.done();
       }
       const answered = new Set(outcomes.map((o) => o.change));
       for (const change of changes) {
@@ -181,7 +184,7 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
           outcomes.push({ change, status: 'failed', error: transient('NO_OUTCOME', `provider ${name} gave no answer for this record`) });
         }
       }
-      outcomes.forEach(record);
+      for (const o of outcomes) record(o);
       writeState(cfg.state, state);
       dirty = false;
     }),

@@ -1,9 +1,17 @@
-// HTTP for detectors and providers, on undici: one total deadline per request (not undici's
-// 300 s defaults), a cap on what is read, no redirects followed, and the socket family pinned
-// when the caller asks for one (an IPv4 detection must really go out over IPv4).
-import type { Dispatcher } from 'undici';
-import { Agent, request } from 'undici';
+// HTTP for detectors and providers: one total deadline per request (not undici's 300 s
+// defaults), a cap on what is read, no redirects followed, and the socket family pinned when
+// the caller asks for one (an IPv4 detection must really go out over IPv4).
+//
+// Provider requests go through undici, loaded on the first one. Loading undici costs a Node
+// process about 250 ms and 55 MB, more than the rest of a quiet cron run together, so the one
+// request such a run makes — the echo service's small GET — is a `probe`, answered by node:http
+// with the same deadline, cap and rules (src/http-probe.ts).
+import type { Agent, Dispatcher } from 'undici';
+import { deadline, type Deadline } from './deadline.js';
 import { transient } from './errors.js';
+import { origin } from './url.js';
+
+export { isLoopbackUrl, origin, redactUrl, retryAfter } from './url.js';
 
 export interface HttpRequest {
   url: string;
@@ -17,6 +25,8 @@ export interface HttpRequest {
   /** Refuse bodies larger than this many bytes (default 100 KiB). */
   maxBytes?: number;
   signal?: AbortSignal;
+  /** A small GET made on every cycle (an echo service): served by node:http, not undici. */
+  probe?: boolean;
 }
 
 export interface HttpResponse {
@@ -34,27 +44,14 @@ export interface HttpClient {
 
 export const MAX_BODY = 100 * 1024;
 
-/** A URL fit to print: no userinfo, and the values of query parameters replaced by `***`
- * (Duck DNS, for one, carries its token in the query string). */
-export function redactUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    u.username = '';
-    u.password = '';
-    for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, '***');
-    return u.toString().replaceAll('%2A%2A%2A', '***');
-  } catch {
-    return '<invalid URL>';
-  }
-}
-
 export function createHttpClient(): HttpClient {
   const agents = new Map<string, Agent>();
+  let undici: typeof import('undici') | null = null;
   const agentFor = (family: 4 | 6 | undefined, timeoutMs: number): Agent => {
     const key = `${family ?? 0}`;
     let agent = agents.get(key);
     if (!agent) {
-      agent = new Agent({
+      agent = new undici!.Agent({
         connect: family ? { family, autoSelectFamily: false, timeout: timeoutMs } : { timeout: timeoutMs },
         keepAliveTimeout: 1000,
         pipelining: 0,
@@ -66,13 +63,28 @@ export function createHttpClient(): HttpClient {
 
   return {
     async request(req) {
+      if (req.probe) return (await import('./http-probe.js')).probe(req);
+      undici ??= await loadUndici();
       const limit = req.maxBytes ?? MAX_BODY;
-      const deadline = AbortSignal.timeout(req.timeoutMs);
-      const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+      const timer = deadline(req.timeoutMs, req.signal);
+      try {
+        return await undiciRequest(undici, req, limit, timer);
+      } finally {
+        timer.done();
+      }
+    },
+    async close() {
+      await Promise.all([...agents.values()].map((a) => a.destroy()));
+      agents.clear();
+    },
+  };
+
+  async function undiciRequest(undici: typeof import('undici'), req: HttpRequest, limit: number, timer: Deadline): Promise<HttpResponse> {
+      const signal = timer.signal;
       const where = origin(req.url);
       let res: Dispatcher.ResponseData;
       try {
-        res = await request(req.url, {
+        res = await undici.request(req.url, {
           method: req.method ?? 'GET',
           headers: req.headers,
           body: req.body,
@@ -82,7 +94,7 @@ export function createHttpClient(): HttpClient {
           bodyTimeout: req.timeoutMs,
         });
       } catch (err) {
-        throw networkError(err, where, req.timeoutMs, deadline.aborted);
+        throw networkError(err, where, req.timeoutMs, timer.expired());
       }
       const chunks: Buffer[] = [];
       let size = 0;
@@ -97,18 +109,19 @@ export function createHttpClient(): HttpClient {
         }
       } catch (err) {
         if (err instanceof Error && err.name === 'DdnsError') throw err;
-        throw networkError(err, where, req.timeoutMs, deadline.aborted);
+        throw networkError(err, where, req.timeoutMs, timer.expired());
       }
       return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
-    },
-    async close() {
-      await Promise.all([...agents.values()].map((a) => a.destroy()));
-      agents.clear();
-    },
-  };
+  }
 }
 
-function networkError(err: unknown, where: string, timeoutMs: number, timedOut: boolean) {
+/** undici is CommonJS: through the bundler its exports may sit on `default`. */
+async function loadUndici(): Promise<typeof import('undici')> {
+  const mod = (await import('undici')) as typeof import('undici') & { default?: typeof import('undici') };
+  return typeof mod.Agent === 'function' ? mod : mod.default!;
+}
+
+export function networkError(err: unknown, where: string, timeoutMs: number, timedOut: boolean) {
   if (timedOut) return transient('HTTP_TIMEOUT', `no answer from ${where} within ${timeoutMs / 1000}s`, { cause: err });
   const e = err as { code?: string; message?: string; name?: string };
   if (e?.name === 'AbortError') return transient('ABORTED', `request to ${where} was cancelled`, { cause: err });
@@ -128,31 +141,3 @@ function networkError(err: unknown, where: string, timeoutMs: number, timedOut: 
   return transient('HTTP_NETWORK', `${where}: ${what[code] ?? e?.message ?? code}`, { cause: err });
 }
 
-/** scheme://host:port of a URL: enough to say where, never a credential or a query. */
-export function origin(raw: string): string {
-  try {
-    return new URL(raw).origin;
-  } catch {
-    return '<invalid URL>';
-  }
-}
-
-/** Retry-After as a Date: seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfter(headers: HttpResponse['headers'], now: Date): Date | undefined {
-  const raw = headers['retry-after'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return new Date(now.getTime() + Number(value.trim()) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : new Date(at);
-}
-
-/** Is this URL's host on loopback (where plain HTTP may carry credentials)? */
-export function isLoopbackUrl(raw: string): boolean {
-  try {
-    const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  } catch {
-    return false;
-  }
-}

@@ -7,7 +7,7 @@
 // could take a service down. That is a permanent failure that names the record ids, so a human
 // decides.
 import { DdnsError, permanent, transient } from '../../src/errors.js';
-import { retryAfter } from '../../src/http.js';
+import { retryAfter } from '../../src/url.js';
 import type { HttpResponse } from '../../src/http.js';
 import type { RunContext } from '../../src/context.js';
 import { rrType } from '../../src/types.js';
@@ -46,15 +46,17 @@ const RATE_LIMIT_WAIT_MS = 5 * 60_000;
 const RUN_BUDGET_MS = 25_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** Error codes Cloudflare uses for a token that is malformed, unknown, expired or revoked. */
-const BAD_TOKEN_CODES = new Set([1000, 6003, 6111, 9103, 9106, 9109]);
-/** Error codes that mean "slow down" even inside an HTTP 200 / 4xx envelope. */
-const RATE_LIMIT_CODES = new Set([971, 10429]);
+/** Error codes Cloudflare uses for a token that is malformed or unknown: 1000 "Invalid API
+ * Token", 6003/6111 "Invalid request headers" / "Invalid format for Authorization header". 9109
+ * is both "Invalid access token" and "Unauthorized to access requested resource" (a valid token
+ * without the permission), so its message decides. */
+const BAD_TOKEN_CODES = new Set([1000, 6003, 6111]);
+/** 971 "Please wait and consider throttling your request speed". */
+const RATE_LIMIT_CODES = new Set([971]);
 
 export class Cloudflare implements Provider {
   private readonly api: string;
-  /** Zone (or null: not a zone) per name suffix, kept for the life of the provider (cycle.ts
-   * creates providers afresh for every run). */
+  /** Zone (or null: not a zone) per name suffix, kept for one run (see renew()). */
   private readonly zones = new Map<string, Zone | null>();
   /** The time this run may spend here, shared by check() and apply(); see budget(). */
   private spent: Budget | null = null;
@@ -64,11 +66,14 @@ export class Cloudflare implements Provider {
   constructor(
     readonly name: string,
     private readonly s: CloudflareSettings,
+    /** Time limits (tests shorten them). */
+    private readonly limits = { runMs: RUN_BUDGET_MS, requestMs: REQUEST_TIMEOUT_MS },
   ) {
     this.api = (s.api ?? CLOUDFLARE_API).replace(/\/+$/, '');
   }
 
   async check(record: RecordSpec, family: Family, address: string, ctx: RunContext): Promise<'in-sync' | 'differs'> {
+    this.renew();
     if (this.stopAll) throw this.stopAll;
     try {
       const budget = this.budget();
@@ -81,6 +86,7 @@ export class Cloudflare implements Provider {
   }
 
   async apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]> {
+    this.renew();
     const outcomes: Outcome[] = [];
     for (const change of changes) {
       if (this.stopAll) {
@@ -97,10 +103,18 @@ export class Cloudflare implements Provider {
   }
 
   /** One budget for the checks and updates of a run (spec.md: about 30 s for a provider that
-   * does not answer). A provider used again long after (a longer-lived caller) starts afresh. */
+   * does not answer). A provider used again long after (a longer-lived caller) starts afresh,
+   * and forgets the last run's stop and zones. */
+  private renew(): void {
+    if (this.spent && this.spent.age() <= 2 * this.limits.runMs) return;
+    this.spent = new Budget(this.limits.runMs, this.limits.requestMs);
+    this.stopAll = null;
+    this.zones.clear();
+  }
+
   private budget(): Budget {
-    if (!this.spent || this.spent.age() > 2 * RUN_BUDGET_MS) this.spent = new Budget(RUN_BUDGET_MS, REQUEST_TIMEOUT_MS);
-    return this.spent;
+    this.renew();
+    return this.spent!;
   }
 
   private remember(err: unknown): DdnsError {
@@ -161,8 +175,11 @@ export class Cloudflare implements Provider {
     const result = await this.call(ctx, budget, 'GET', url, { step: 'zone', zone: { id: '', name: suffix }, record: name });
     if (!Array.isArray(result)) throw this.badShape('GET /zones', 'result is not a list');
     const match = result.find(
-      (z): z is { id: string; name: string } =>
-        isObject(z) && typeof z.id === 'string' && typeof z.name === 'string' && z.name.toLowerCase() === suffix && z.status !== 'deleted',
+      (z): z is { id: string } =>
+        isObject(z) &&
+        typeof z.id === 'string' &&
+        (typeof z.name !== 'string' || z.name.toLowerCase() === suffix) &&
+        z.status !== 'deleted',
     );
     return match ? { id: match.id, name: suffix } : null;
   }
@@ -175,11 +192,13 @@ export class Cloudflare implements Provider {
     if (!Array.isArray(result)) throw this.badShape('GET dns_records', 'result is not a list');
     const records: DnsRecord[] = [];
     for (const r of result) {
-      if (!isObject(r) || typeof r.id !== 'string' || typeof r.name !== 'string' || typeof r.type !== 'string' || typeof r.content !== 'string') {
-        throw this.badShape('GET dns_records', 'a record lacks id, name, type or content');
+      if (!isObject(r) || typeof r.id !== 'string' || typeof r.content !== 'string') {
+        throw this.badShape('GET dns_records', 'a record lacks id or content');
       }
-      // Trust but verify: only exact name and type matches count.
-      if (r.name.toLowerCase() === name && r.type === type) records.push({ id: r.id, name: r.name, type: r.type, content: r.content });
+      // Trust but verify: a record that names another name or type is not ours.
+      if (typeof r.name === 'string' && r.name.toLowerCase() !== name) continue;
+      if (typeof r.type === 'string' && r.type !== type) continue;
+      records.push({ id: r.id, name, type, content: r.content });
     }
     if (records.length > 1) {
       const list = records.map((r) => `${r.id} (${r.content})`).join(', ');
@@ -206,6 +225,7 @@ export class Cloudflare implements Provider {
       'user-agent': ctx.userAgent,
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    ctx.log.debug(`${this.name}: Cloudflare ${method} ${url.slice(this.api.length)}${body === undefined ? '' : ` ${JSON.stringify(body)}`}`);
     let res: HttpResponse;
     try {
       res = await ctx.http.request({
@@ -220,6 +240,7 @@ export class Cloudflare implements Provider {
       if (err instanceof DdnsError) throw new DdnsError(err.kind, err.code, `Cloudflare: ${this.clean(err.message)}`, err.retryAfter ? { retryAfter: err.retryAfter } : {});
       throw transient('HTTP_NETWORK', `Cloudflare: ${this.clean(String(err))}`);
     }
+    ctx.log.debug(`${this.name}: Cloudflare answered HTTP ${res.status}`);
     return this.result(res, method, what, ctx.now());
   }
 
@@ -252,7 +273,10 @@ export class Cloudflare implements Provider {
       const at = new Date(now.getTime() + RATE_LIMIT_WAIT_MS);
       return fail(transient('RATE_LIMITED', `Cloudflare rate limit while ${doing}${cf}; not asking again before ${at.toISOString()}`, { retryAfter: at }));
     }
-    if (res.status === 401 || codes.some((c) => BAD_TOKEN_CODES.has(c))) {
+    const badToken = errors.some(
+      (e) => BAD_TOKEN_CODES.has(e.code as number) || (e.code === 9109 && /invalid/i.test(String(e.message ?? ''))),
+    );
+    if (res.status === 401 || badToken) {
       return fail(
         permanent(
           'TOKEN_INVALID',

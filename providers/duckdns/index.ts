@@ -4,7 +4,7 @@
 // would make Duck DNS take the connection's address, and `ipv6` alone leaves the A record be.
 // The token travels in the query string, so no URL is ever printed unredacted.
 import { DdnsError, permanent, transient } from '../../src/errors.js';
-import { redactUrl, retryAfter } from '../../src/http.js';
+import { redactUrl, retryAfter } from '../../src/url.js';
 import type { HttpResponse } from '../../src/http.js';
 import type { RunContext } from '../../src/context.js';
 import type { Change, Outcome } from '../../src/types.js';
@@ -34,6 +34,8 @@ export class Duckdns implements Provider {
   constructor(
     readonly name: string,
     private readonly s: DuckdnsSettings,
+    /** Time limits (tests shorten them). */
+    private readonly limits = { runMs: RUN_BUDGET_MS, requestMs: REQUEST_TIMEOUT_MS },
   ) {}
 
   async apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]> {
@@ -63,7 +65,7 @@ export class Duckdns implements Provider {
         batches.push({ ipv4: chunk[0]!.ipv4, ipv6: chunk[0]!.ipv6, subs: chunk.map((r) => r.sub), changes: chunk.flatMap((r) => r.changes) });
       }
     }
-    const budget = new Budget(RUN_BUDGET_MS, REQUEST_TIMEOUT_MS);
+    const budget = new Budget(this.limits.runMs, this.limits.requestMs);
     let stopAll: DdnsError | null = null;
     for (const batch of batches) {
       let error: DdnsError | null = stopAll;
@@ -86,6 +88,7 @@ export class Duckdns implements Provider {
     const url = updateUrl(this.s.server ?? DUCKDNS_SERVER, this.s.token, batch);
     const where = redactUrl(url);
     const domains = batch.subs.join(',');
+    ctx.log.debug(`${this.name}: Duck DNS GET ${where}`);
     let res: HttpResponse;
     try {
       res = await ctx.http.request({ url, timeoutMs: budget.next('Duck DNS'), signal: ctx.signal, headers: { 'user-agent': ctx.userAgent } });
@@ -93,6 +96,7 @@ export class Duckdns implements Provider {
       if (err instanceof DdnsError) throw new DdnsError(err.kind, err.code, `Duck DNS: ${this.clean(err.message)}`, err.retryAfter ? { retryAfter: err.retryAfter } : {});
       throw transient('HTTP_NETWORK', `Duck DNS: ${this.clean(String(err))}`);
     }
+    ctx.log.debug(`${this.name}: Duck DNS answered HTTP ${res.status} ${this.clean(excerpt(res.body, 40))}`);
     const now = ctx.now();
     if (res.status === 429) {
       const at = retryAfter(res.headers, now) ?? new Date(now.getTime() + 5 * 60_000);

@@ -8,7 +8,7 @@
 // empty `myip`, and takes the connection's address when it is absent, so for deSEC the family
 // that is not due is sent as `preserve`.
 import { configError, DdnsError, permanent, transient } from '../../src/errors.js';
-import { retryAfter } from '../../src/http.js';
+import { retryAfter } from '../../src/url.js';
 import type { RunContext } from '../../src/context.js';
 import type { Change, Outcome } from '../../src/types.js';
 import type { Provider, ProviderModule, Settings } from '../types.js';

@@ -39,7 +39,7 @@ function problem(s: Rfc2136Settings): string | null {
   try {
     keyOf(s);
   } catch (e) {
-    if (e instanceof KeyFileError) return `${s.key_file ? 'key_file' : 'key'}: ${e.message}`;
+    if (e instanceof KeyFileError) return s.key_file ? `key_file: ${e.message}` : e.message;
     throw e;
   }
   return null;
@@ -53,7 +53,7 @@ export const rfc2136: ProviderType = {
     key: v.optional(v.strictObject({ name: nonEmpty, algorithm: v.optional(nonEmpty, 'hmac-sha256'), secret: nonEmpty })),
     key_name: v.optional(nonEmpty),
     tcp: v.optional(v.boolean(), false),
-    timeout: v.optional(duration, 10_000),
+    timeout: v.optional(duration, '10s'),
   },
   secrets: ['key.secret'],
   paths: ['key_file'],

@@ -1,11 +1,14 @@
 // rfc2136: publish addresses with DNS UPDATE (RFC 2136) signed with TSIG (RFC 8945).
 //   check:  prerequisite-only UPDATE `yxrrset NAME TYPE ADDRESS` — NOERROR in sync, NXRRSET differs;
 //           nothing is written, so the zone serial does not move.
-//   apply:  the same probe, then one atomic message: delete the RRset NAME TYPE, add NAME TTL TYPE
-//           ADDRESS — guarded by `yxrrset NAME TYPE PREVIOUS` when ddnsd published PREVIOUS, so a
-//           second writer is noticed (and logged) instead of silently overwritten.
+//   apply:  one atomic message: delete the RRset NAME TYPE, add NAME TTL TYPE ADDRESS. When the
+//           address moved away from one ddnsd published (PREVIOUS), the message carries the guard
+//           `yxrrset NAME TYPE PREVIOUS`, so a second writer is noticed (and logged) instead of
+//           silently overwritten; otherwise the probe runs first, so nothing is rewritten when the
+//           record already holds the address.
 // Zone and primary are found as nsupdate finds them, only when `zone` or `server` is not set.
 import { promises as dnsPromises, getServers } from 'node:dns';
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import net from 'node:net';
 import { configError, DdnsError, permanent, transient } from '../../src/errors.js';
 import type { RunContext } from '../../src/context.js';
@@ -23,6 +26,10 @@ import { keyOf, type Rfc2136Settings } from './config.js';
 /** Transactions in flight at once in one apply(): the server serialises them per zone, but the
  * round trips overlap. */
 export const CONCURRENCY = 32;
+
+/** All DNS exchanges of one provider in one run end by this long after the first one started
+ * (spec: a provider that does not answer costs a run at most about 30 s). */
+export const RUN_BUDGET_MS = 28_000;
 
 export interface Rfc2136Deps {
   /** Host name → address (default: the system resolver, as nsupdate does). */
@@ -51,6 +58,7 @@ export class Rfc2136 implements Provider {
   /** Servers that did not answer in this run: later exchanges fail at once (the run's time
    * budget is about 30 s in all, however many records there are). */
   private readonly silent = new Map<string, DdnsError>();
+  private budgetEnd = 0;
 
   constructor(
     readonly name: string,
@@ -71,6 +79,8 @@ export class Rfc2136 implements Provider {
 
   async apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]> {
     const outcomes: Outcome[] = new Array(changes.length);
+    // Every exchange in flight listens to the run's signal.
+    setMaxListeners(Math.max(getMaxListeners(ctx.signal), CONCURRENCY + 10), ctx.signal);
     let next = 0;
     const worker = async () => {
       while (next < changes.length) {
@@ -92,32 +102,47 @@ export class Rfc2136 implements Provider {
     const type = rrType(change.family);
     const t = await this.target(name, ctx);
     const holds = (address: string): Prerequisite => ({ kind: 'yxrrset', name, type, addresses: [address] });
-    const probe = await this.send(t, [holds(change.address)], [], ctx, name, type);
-    if (probe.rcodeName === 'NOERROR') return 'in-sync';
-    if (probe.rcodeName !== 'NXRRSET') throw this.refusal(probe, t, name, type);
-
     const replace: Update[] = [
       { kind: 'delete-rrset', name, type },
       { kind: 'add', name, type, ttl: change.record.ttl, address: change.address },
     ];
-    const guarded = change.previous !== null && change.previous !== change.address && change.why !== 'drift';
-    const first = await this.send(t, guarded ? [holds(change.previous!)] : [], replace, ctx, name, type);
-    if (first.rcodeName === 'NOERROR') return 'updated';
-    if (first.rcodeName !== 'NXRRSET' || !guarded) throw this.refusal(first, t, name, type);
-    // The guard failed. Either an earlier copy of this very message was applied (UDP retries can
-    // lie, RFC 2136 §7.8) or someone else changed the record since ddnsd published it.
-    const again = await this.send(t, [holds(change.address)], [], ctx, name, type);
-    if (again.rcodeName === 'NOERROR') return 'updated';
-    ctx.log.warn(
-      `${name} ${type}: the server no longer holds ${change.previous}, the address ddnsd published last — another writer changed it; replacing it with ${change.address}`,
-    );
-    const forced = await this.send(t, [], replace, ctx, name, type);
-    if (forced.rcodeName === 'NOERROR') return 'updated';
-    throw this.refusal(forced, t, name, type);
+    const replaced = async (prereqs: Prerequisite[]) => {
+      const a = await this.send(t, prereqs, replace, ctx, name, type);
+      if (a.rcodeName !== 'NOERROR') throw this.refusal(a, t, name, type);
+      return 'updated' as const;
+    };
+
+    // The address moved away from one ddnsd published: replace it, guarded by that value, in
+    // one round trip. The guard fails when an earlier copy of this very message was applied
+    // (UDP retries can lie, RFC 2136 §7.8) or someone else changed the record meanwhile.
+    if (change.why === 'changed' && change.previous !== null && change.previous !== change.address) {
+      const guarded = await this.send(t, [holds(change.previous)], replace, ctx, name, type);
+      if (guarded.rcodeName === 'NOERROR') return 'updated';
+      if (guarded.rcodeName !== 'NXRRSET') throw this.refusal(guarded, t, name, type);
+      const probe = await this.send(t, [holds(change.address)], [], ctx, name, type);
+      if (probe.rcodeName === 'NOERROR') return 'updated';
+      if (probe.rcodeName !== 'NXRRSET') throw this.refusal(probe, t, name, type);
+      ctx.log.warn(
+        `${name} ${type}: the server no longer holds ${change.previous}, the address ddnsd published last — another writer changed it; replacing it with ${change.address}`,
+      );
+      return replaced([]);
+    }
+    // The check just found the record different: replace it.
+    if (change.why === 'drift') return replaced([]);
+    // Nothing known about what the server holds (new, max-age, force): probe first, so a record
+    // that already holds the address is not rewritten (the zone serial stays).
+    const probe = await this.send(t, [holds(change.address)], [], ctx, name, type);
+    if (probe.rcodeName === 'NOERROR') return 'in-sync';
+    if (probe.rcodeName !== 'NXRRSET') throw this.refusal(probe, t, name, type);
+    return replaced([]);
   }
 
   private options(ctx: RunContext): SendOptions {
-    return { key: this.key, timeoutMs: this.s.timeout, tcp: this.s.tcp, signal: ctx.signal, nowSeconds: () => ctx.now().getTime() / 1000 };
+    const now = Date.now();
+    if (this.budgetEnd === 0) this.budgetEnd = now + RUN_BUDGET_MS;
+    const left = this.budgetEnd - now;
+    if (left <= 0) throw transient('RFC2136_BUDGET', `no time left in this run for the DNS server (${RUN_BUDGET_MS / 1000} s spent); trying again later`);
+    return { key: this.key, timeoutMs: Math.min(this.s.timeout, left), tcp: this.s.tcp, signal: ctx.signal, nowSeconds: () => ctx.now().getTime() / 1000 };
   }
 
   private async send(t: Target, prereqs: Prerequisite[], updates: Update[], ctx: RunContext, name: string, type: AddressType): Promise<Answer> {

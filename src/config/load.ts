@@ -13,7 +13,7 @@ import * as v from 'valibot';
 import { providerTypes } from '../../providers/index.js';
 import { detectorTypes } from '../detect/index.js';
 import { configError, DdnsError } from '../errors.js';
-import { isLoopbackUrl } from '../http.js';
+import { isLoopbackUrl } from '../url.js';
 import type { Family, RecordSpec } from '../types.js';
 import { configSchema, describeIssues, type DetectorSpec, type ProviderSpec } from './schema.js';
 
@@ -108,13 +108,16 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
   if (inlineSecret && (statSync(file).mode & 0o044) !== 0) {
     warnings.push(`${file} holds a secret and is readable by other users; chmod 600 it, or move the secret to a k_file`);
   }
-  for (const list of [c.detect.ipv4, c.detect.ipv6]) {
-    for (const d of list) {
-      for (const key of detectorTypes[d.type]!.paths ?? []) {
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    c.detect[family].forEach((d, i) => {
+      const type = detectorTypes[d.type]!;
+      for (const key of type.paths ?? []) {
         const rec = d as Record<string, unknown>;
         if (typeof rec[key] === 'string') rec[key] = absolute(dir, rec[key] as string);
       }
-    }
+      const problem = type.validate?.(d);
+      if (problem) throw configError('DETECTOR_INVALID', where(`detect.${family}[${i}]: ${problem}`));
+    });
   }
 
   const seen = new Set<string>();

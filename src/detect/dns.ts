@@ -14,6 +14,7 @@ import type { DetectorModule } from './types.js';
 import type { Parsed } from './address.js';
 import { familyOf, parseAddress, quote } from './address.js';
 import { parseHostPort } from '../config/values.js';
+import { deadline, type Deadline } from '../deadline.js';
 
 export type Qtype = 'A' | 'AAAA' | 'TXT';
 export type Qclass = 'IN' | 'CH';
@@ -27,7 +28,7 @@ export interface DnsSettings {
   preset?: Preset;
 }
 
-interface Query {
+export interface Query {
   server: string;
   name: string;
   qtype: Qtype;
@@ -101,6 +102,22 @@ export function readAnswer(packet: Packet, q: Query, family: Family): Parsed {
   return { ok: false, reason: `the TXT answer to ${what} is not one address: ${quote(text)}` };
 }
 
+/**
+ * One datagram from the server: the detection's result when it answers our query (ID, QR,
+ * opcode, question), or null when it must be ignored (malformed, oversized, or not ours).
+ */
+export function readDatagram(msg: Buffer, id: number, question: Question, q: Query, family: Family): Parsed | null {
+  let packet: Packet;
+  try {
+    if (msg.length > MAX_ANSWER) return null;
+    packet = dnsPacket.decode(msg);
+    if (dnsPacket.decode.bytes !== msg.length) return null;
+  } catch {
+    return null;
+  }
+  return matches(packet, id, question) ? readAnswer(packet, q, family) : null;
+}
+
 export interface DnsDeps {
   /** Resolve a server name to one address of the family. */
   resolve(host: string, family: Family): Promise<string>;
@@ -122,27 +139,35 @@ export function createDnsDetector(deps: DnsDeps = defaultDeps): DetectorModule<D
       if (!q.name) return { ok: false, reason: 'no name to ask for: set name (or preset: opendns | cloudflare | google)' };
       const hp = parseHostPort(q.server, 53);
       if (!hp) return { ok: false, reason: `server ${quote(q.server)} is not host, host:port or [v6]:port` };
-      const deadline = AbortSignal.timeout(s.timeout);
-      const signal = AbortSignal.any([ctx.signal, deadline]);
-
-      let address = hp.host;
-      const literal = isIP(hp.host);
-      if (literal === 0) {
-        try {
-          address = await Promise.race([deps.resolve(hp.host, family), aborted(signal)]);
-        } catch (err) {
-          const why = deadline.aborted ? `no answer within ${s.timeout / 1000}s` : (err as Error).message;
-          return { ok: false, reason: `cannot find an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address for server ${hp.host}: ${why}` };
-        }
-      } else if ((literal === 4) !== (family === 'ipv4')) {
-        return {
-          ok: false,
-          reason: `server ${hp.host} is an IPv${literal} address, but an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} detection must ask over ${family === 'ipv4' ? 'IPv4' : 'IPv6'}`,
-        };
+      const timer = deadline(s.timeout, ctx.signal);
+      try {
+        return await ask(hp, q as Query, family, s.timeout, timer);
+      } finally {
+        timer.done();
       }
-      return query({ address, port: hp.port, family, signal, timeoutMs: s.timeout, timedOut: () => deadline.aborted }, q as Query);
     },
   };
+
+  async function ask(hp: { host: string; port: number }, q: Query, family: Family, timeoutMs: number, timer: Deadline): Promise<Parsed> {
+    const signal = timer.signal;
+
+    let address = hp.host;
+    const literal = isIP(hp.host);
+    if (literal === 0) {
+      try {
+        address = await Promise.race([deps.resolve(hp.host, family), aborted(signal)]);
+      } catch (err) {
+        const why = timer.expired() ? `no answer within ${timeoutMs / 1000}s` : (err as Error).message;
+        return { ok: false, reason: `cannot find an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address for server ${hp.host}: ${why}` };
+      }
+    } else if ((literal === 4) !== (family === 'ipv4')) {
+      return {
+        ok: false,
+        reason: `server ${hp.host} is an IPv${literal} address, but an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} detection must ask over ${family === 'ipv4' ? 'IPv4' : 'IPv6'}`,
+      };
+    }
+    return query({ address, port: hp.port, family, signal, timeoutMs, timedOut: () => timer.expired() }, q);
+  }
 }
 
 function aborted(signal: AbortSignal): Promise<never> {
@@ -193,20 +218,9 @@ function query(t: Target, q: Query): Promise<Parsed> {
       finish({ ok: false, reason: `${where}: ${why}` });
     });
     socket.on('message', (msg) => {
-      let packet: Packet;
-      try {
-        if (msg.length > MAX_ANSWER) throw new Error('too large');
-        packet = dnsPacket.decode(msg);
-        if (dnsPacket.decode.bytes !== msg.length) throw new Error('trailing bytes');
-      } catch {
-        mismatched++;
-        return;
-      }
-      if (!matches(packet, id, question)) {
-        mismatched++;
-        return;
-      }
-      finish(readAnswer(packet, q, t.family));
+      const got = readDatagram(msg, id, question, q, t.family);
+      if (got === null) mismatched++;
+      else finish(got);
     });
     if (t.signal.aborted) return onAbort();
     t.signal.addEventListener('abort', onAbort);

@@ -2,7 +2,7 @@
 // one address of the asked family (parseEchoBody); the socket is pinned to that family.
 import type { DetectorModule } from './types.js';
 import { parseEchoBody } from './address.js';
-import { redactUrl } from '../http.js';
+import { redactUrl } from '../url.js';
 
 const detector: DetectorModule<{ url: string }> = {
   describe: (s) => `http ${redactUrl(s.url)}`,
@@ -13,6 +13,7 @@ const detector: DetectorModule<{ url: string }> = {
         url: s.url,
         family: family === 'ipv4' ? 4 : 6,
         timeoutMs: s.timeout,
+        probe: true,
         headers: { 'user-agent': ctx.userAgent, accept: 'text/plain, application/json;q=0.9' },
         signal: ctx.signal,
       });

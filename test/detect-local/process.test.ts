@@ -27,6 +27,8 @@ test('child and grandchild sleeping past the timeout → run → both killed, ti
     assert.equal(r.stdout, '');
     const pid = Number(readFileSync(pidFile, 'utf8'));
     assert.ok(pid > 0);
+    // The kill is sent to the whole group; the kernel may take a moment to reap it.
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
     assert.ok(!alive(pid), `grandchild ${pid} is still running`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -60,6 +60,23 @@ describe('cloudflare: error answers', () => {
     assert.match(e.message, /example\.com/);
   });
 
+  it('403 with 9109 "Unauthorized to access requested resource" → apply → TOKEN_FORBIDDEN, not invalid', async () => {
+    cf.override = (req) => (req.method === 'POST' ? failure(403, 9109, 'Unauthorized to access requested resource') : undefined);
+    const e = failed(await one());
+    assert.equal(e.code, 'TOKEN_FORBIDDEN');
+    assert.match(e.message, /Zone → DNS → Edit/);
+  });
+
+  it('HTTP 400 with 6003/6111 (malformed token) → apply → permanent TOKEN_INVALID', async () => {
+    cf.override = () => ({
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ success: false, errors: [{ code: 6003, message: 'Invalid request headers', error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }] }] }),
+    });
+    const e = failed(await one());
+    assert.equal(e.code, 'TOKEN_INVALID');
+  });
+
   it('403 on the zone lookup → apply → permanent, says which permission or zone_id', async () => {
     cf.override = (req) => (req.path.endsWith('/zones') ? failure(403, 10000, 'Authentication error') : undefined);
     const e = failed(await one());

@@ -118,4 +118,13 @@ describe('cloudflare: create, update, leave alone', () => {
     assert.equal(cf.seen.filter((s) => s.path.endsWith('/zones')).length, 0);
     assert.equal(cf.records.length, 1);
   });
+
+  it('a name with & = % + → apply → every query value arrives intact', async () => {
+    const name = 'a&b=c%d+e.example.com';
+    const [o] = await provider().apply([change(rec(name, 'cf'), 'ipv4', '203.0.113.7')], t.ctx);
+    assert.equal(o?.status, 'updated');
+    assert.equal(cf.seen[0]!.query.get('name'), name);
+    assert.equal(cf.seen.find((s) => s.path.endsWith('/dns_records') && s.method === 'GET')!.query.get('name'), name);
+    assert.equal(cf.records[0]?.name, name);
+  });
 });

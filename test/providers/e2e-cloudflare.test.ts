@@ -36,7 +36,7 @@ describe('cloudflare end to end (ddnsd --once)', () => {
 
   const once = async (...ips: string[]) => {
     cf.seen.length = 0;
-    const r = await runCli(['--once', '-c', config, '--state', state, ...ips.flatMap((ip) => ['--ip', ip])]);
+    const r = await runCli(['--once', '--log-level', 'debug', '-c', config, '--state', state, ...ips.flatMap((ip) => ['--ip', ip])]);
     const out = r.stdout + r.stderr;
     assert.ok(!out.includes('CANARY'), `token in output:\n${out}`);
     assert.ok(!readFileSync(state, 'utf8').includes('CANARY'), 'token in the state file');

@@ -38,7 +38,7 @@ describe('duckdns end to end (ddnsd --once)', () => {
 
   const once = async (...ips: string[]) => {
     duck.seen.length = 0;
-    const r = await runCli(['--once', '-c', config, '--state', state, ...ips.flatMap((ip) => ['--ip', ip])], { env: { DUCK_TOKEN: TOKEN } });
+    const r = await runCli(['--once', '--log-level', 'debug', '-c', config, '--state', state, ...ips.flatMap((ip) => ['--ip', ip])], { env: { DUCK_TOKEN: TOKEN } });
     const out = r.stdout + r.stderr;
     assert.ok(!out.includes('CANARY') && !out.includes(encodeURIComponent(TOKEN)), `token in output:\n${out}`);
     if (existsSync(state)) assert.ok(!readFileSync(state, 'utf8').includes('CANARY'), 'token in the state file');

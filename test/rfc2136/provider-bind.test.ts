@@ -154,3 +154,13 @@ test('alias name (CNAME) with neither zone nor server → discovery → walks up
   const [o] = await p.apply([change(`alias.${ZONE}`, 'ipv4', '198.51.100.18')], testContext());
   assert.match(status([o!])[0]!, /127\.0\.0\.2:53/); // zone found, primary from MNAME
 });
+
+test('record already holding the new address, change from a previous one (a retried UDP update landed) → apply → updated, no warning', async () => {
+  const p = provider();
+  await p.apply([change(`landed.${ZONE}`, 'ipv4', '192.0.2.9')], testContext());
+  const ctx = testContext();
+  const serial = bind.serial();
+  assert.deepEqual(status(await p.apply([change(`landed.${ZONE}`, 'ipv4', '192.0.2.9', '192.0.2.8')], ctx)), ['updated']);
+  assert.equal(bind.serial(), serial, 'nothing was rewritten');
+  assert.deepEqual(ctx.lines.filter((l) => l.startsWith('warn')), []);
+});

@@ -20,7 +20,11 @@ test('a server that never answers → three checks and an apply → all transien
   const silent = dgram.createSocket('udp4');
   await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
   const ids: number[] = [];
-  silent.on('message', (m) => ids.push(m.readUInt16BE(0)));
+  const opcodes = new Set<number>();
+  silent.on('message', (m) => {
+    ids.push(m.readUInt16BE(0));
+    opcodes.add((m[2]! >> 3) & 0xf);
+  });
   try {
     const p = new Rfc2136('home', { server: `127.0.0.1:${silent.address().port}`, zone: 'example.test', key: KEY, tcp: false, timeout: 2_000 });
     const started = Date.now();
@@ -33,6 +37,7 @@ test('a server that never answers → three checks and an apply → all transien
     assert.deepEqual(out.map((o) => o.status === 'failed' && o.error.kind), ['transient', 'transient']);
     assert.ok(ids.length >= 2, `the request was retried (${ids.length} datagrams)`);
     assert.equal(new Set(ids).size, 1, 'only the first transaction went out');
+    assert.deepEqual([...opcodes], [5], 'zone and server set: no discovery query, only UPDATE');
     assert.ok(Date.now() - started < 20_000, 'bounded by the timeout, not by the number of records');
   } finally {
     silent.close();

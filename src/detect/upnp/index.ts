@@ -7,8 +7,8 @@ import { networkInterfaces } from 'node:os';
 import type { RunContext } from '../../context.js';
 import type { DetectorModule } from '../types.js';
 import type { Parsed } from '../address.js';
-import { notPublic, parseAddress, quote } from '../address.js';
-import { redactUrl } from '../../http.js';
+import { notPublic, parseAddress } from '../address.js';
+import { redactUrl } from '../../url.js';
 import { discover } from './ssdp.js';
 import { externalAddress, soapRequest, wanServices } from './igd.js';
 
@@ -25,7 +25,8 @@ const SOAP_MAX = 16 * 1024;
 const DISCOVERY_SHARE = 0.5;
 const DISCOVERY_MAX_MS = 2500;
 
-const BEHIND_NAT = 'the router is behind another NAT (CGNAT?), so this is not the address the internet sees; use an http or dns detector instead';
+const BEHIND_NAT = 'the router is behind another NAT (CGNAT?)';
+const INSTEAD = 'use an http or dns detector instead';
 
 export interface UpnpDeps {
   interfaces: typeof networkInterfaces;
@@ -152,12 +153,15 @@ async function getExternalIp(serviceType: string, controlUrl: string, budget: Bu
   if (res.status !== 200) return { ok: false, reason: `${service} GetExternalIPAddress: HTTP ${res.status}` };
   const text = answer.value;
   if (text === '' || text === '0.0.0.0') {
-    return { ok: false, reason: `the router reports no external address (${text === '' ? 'empty' : '0.0.0.0'}): ${BEHIND_NAT}, or its WAN link is down` };
+    return { ok: false, reason: `the router reports no external address (${text === '' ? 'empty' : '0.0.0.0'}): ${BEHIND_NAT} or its WAN link is down; ${INSTEAD}` };
   }
   const parsed = parseAddress(text, 'ipv4');
-  if (!parsed.ok) return { ok: false, reason: `the router's external address is unusable: ${parsed.reason || quote(text)}` };
+  if (!parsed.ok) return { ok: false, reason: `the router's external address is unusable: ${parsed.reason}` };
   const why = notPublic(parsed.address);
-  if (why) return { ok: false, reason: `the router reports ${parsed.address}, ${why.replace(/ — behind another NAT \(CGNAT\?\)$/, '')}: ${BEHIND_NAT}` };
+  if (why) {
+    const what = why.replace(/ — behind another NAT \(CGNAT\?\)$/, '');
+    return { ok: false, reason: `the router reports ${parsed.address}, ${what}: ${BEHIND_NAT}, so this is not the address the internet sees; ${INSTEAD}` };
+  }
   return parsed;
 }
 
