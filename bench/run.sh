@@ -9,3 +9,5 @@ for b in once.sh rfc2136.sh detect-net.sh daemon-idle.sh; do
   echo "### $b"
   bash "$b"
 done
+echo "### address-event (root: uses a network namespace)"
+node ../build/bench/address-event.js

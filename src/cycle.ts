@@ -99,6 +99,8 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
 
   const record = (outcome: Outcome, quiet = false) => {
     const { change } = outcome;
+    // Stopped mid-request (SIGTERM): nothing is known about this change; keep what the state had.
+    if (outcome.status === 'failed' && ctx.signal.aborted) return;
     const key = entryKey(change.record.name, change.family);
     const entry = freshEntry(state.records[key], change.record, change.family);
     const label = `${change.record.name} ${rrType(change.family)} ${change.address}`;
