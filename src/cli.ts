@@ -1,10 +1,10 @@
 // argv → command → exit code. Thin: the work is in cycle.ts, config/, detect/ and providers/.
 import { parseArgs } from 'node:util';
-import { loadConfig, familiesNeeded, type Config } from './config/load.js';
+import { loadConfig, selectRecords } from './config/load.js';
 import { DdnsError, EXIT } from './errors.js';
-import { createLogger, type AppLogger, type Level } from './log.js';
+import { createLogger, type Level } from './log.js';
 import { familyOf } from './detect/address.js';
-import type { Family, RecordSpec } from './types.js';
+import type { Family } from './types.js';
 import { VERSION, USER_AGENT } from './version.js';
 import type { RunContext } from './context.js';
 import type { HttpClient } from './http.js';
@@ -129,17 +129,6 @@ export function parseIps(values: readonly string[]): Partial<Record<Family, stri
     out[family] = text;
   }
   return out;
-}
-
-function selectRecords(cfg: Config, names: readonly string[]): RecordSpec[] {
-  if (names.length === 0) return cfg.records;
-  const wanted = names.map((n) => n.trim().toLowerCase().replace(/\.$/, ''));
-  for (const n of wanted) {
-    if (!cfg.records.some((r) => r.name === n)) {
-      throw new UsageError(`--record ${n}: no such record in ${cfg.file} (records: ${cfg.records.map((r) => r.name).join(', ')})`);
-    }
-  }
-  return cfg.records.filter((r) => wanted.includes(r.name));
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {

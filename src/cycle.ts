@@ -147,7 +147,7 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
       for (const c of group) {
         const change: Change = { record: c.record, family: c.family, address: c.address, previous: c.address, why: 'drift' };
         if (!provider?.check) {
-          clearStaleStop(state, c.record, c.family) && (dirty = true);
+          if (clearStaleStop(state, c.record, c.family)) dirty = true;
           ctx.log.debug(`${c.record.name} ${rrType(c.family)} ${c.address}: in sync`);
           continue;
         }

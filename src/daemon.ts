@@ -6,7 +6,7 @@
 // stop within 5 s. The state lock is held from start to stop.
 import { EventEmitter } from 'node:events';
 import { CronTime } from 'cron';
-import type { Config } from './config/load.js';
+import { selectRecords, type Config } from './config/load.js';
 import type { RunContext } from './context.js';
 import { fingerprint, runCycle, type CycleOptions, type CycleResult } from './cycle.js';
 import { configError, DdnsError, EXIT } from './errors.js';
@@ -83,14 +83,6 @@ export function parseSchedule(expr: string, file: string): (from: Date) => Date 
     throw configError('SCHEDULE_INVALID', `${file}: schedule: "${expr}" is not a cron expression (${(err as Error).message}); e.g. "*/5 * * * *"`);
   }
   return (from) => cron.getNextDateFrom(from).toJSDate();
-}
-
-function selectRecords(cfg: Config, names: readonly string[]): RecordSpec[] {
-  if (names.length === 0) return cfg.records;
-  const wanted = names.map((n) => n.trim().toLowerCase().replace(/\.$/, ''));
-  const missing = wanted.filter((n) => !cfg.records.some((r) => r.name === n));
-  if (missing.length > 0) throw configError('RECORD_UNKNOWN', `${cfg.file}: records: no record named ${missing.join(', ')} (given with --record)`);
-  return cfg.records.filter((r) => wanted.includes(r.name));
 }
 
 /** Every selected record and family is stopped by its provider and its settings are unchanged:

@@ -77,8 +77,3 @@ export function createLogger(opts: LogOptions): AppLogger {
     },
   };
 }
-
-/** Wait until everything logged so far has been written (before process exit). */
-export async function flush(): Promise<void> {
-  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
-}

@@ -149,6 +149,18 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
   };
 }
 
+/** The records named by --record (all when none); an unknown name is a config error. */
+export function selectRecords(cfg: Config, names: readonly string[]): RecordSpec[] {
+  if (names.length === 0) return cfg.records;
+  const wanted = names.map((n) => n.trim().toLowerCase().replace(/\.$/, ''));
+  const missing = wanted.filter((n) => !cfg.records.some((r) => r.name === n));
+  if (missing.length > 0) {
+    const known = cfg.records.map((r) => r.name).join(', ');
+    throw configError('RECORD_UNKNOWN', `--record ${missing.join(', ')}: no such record in ${cfg.file} (records: ${known})`);
+  }
+  return cfg.records.filter((r) => wanted.includes(r.name));
+}
+
 /** Which families some selected record needs. */
 export function familiesNeeded(records: readonly RecordSpec[]): Family[] {
   const out: Family[] = [];

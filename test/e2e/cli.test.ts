@@ -102,3 +102,14 @@ test('detect --json → per family the address and every source; a refused sourc
   }
 });
 
+
+test('--record naming a record that is not in the config → exit 2 listing the records', async () => {
+  const t = tempDir();
+  try {
+    const r = await runCli(['--once', '-c', cfg(t.dir), '--record', 'typo.example.com']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--record typo\.example\.com: no such record in .* \(records: home\.example\.com\)/);
+  } finally {
+    t.cleanup();
+  }
+});
