@@ -79,7 +79,7 @@ export async function startSshd(clientDir: string): Promise<Sshd> {
         child.kill('SIGTERM');
         await gone;
       }
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

@@ -146,7 +146,7 @@ zone "${ZONE}" { type primary; file "${ZONE}.zone"; update-policy { ${grants.joi
         await exited;
         clearTimeout(t);
       }
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

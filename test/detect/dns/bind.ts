@@ -1,6 +1,6 @@
 // A loopback BIND for the dns detector's tests: an IN view with example.test and a CHAOS view
 // with whoami.cloudflare, listening on 127.0.0.1 and ::1 at a free high port. Stopped by pid.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { closeSync, openSync } from 'node:fs';
@@ -83,22 +83,23 @@ view "internet" IN { zone "example.test" { type primary; file "example.test.zone
 view "chaos" CH { zone "whoami.cloudflare" CH { type primary; file "whoami.zone"; }; };
 `,
   );
-  let pid: number | undefined;
+  let child: ChildProcess | undefined;
   const stop = async () => {
-    try {
-      if (pid) process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
+    // named writes into its directory while it shuts down: wait for it to exit before removing it.
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child!.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
     }
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   };
   try {
     await run('named-checkconf', ['-z', conf]);
     const log = openSync(join(dir, 'named.log'), 'w');
-    const child = spawn('named', ['-g', '-c', conf], { stdio: ['ignore', log, log], detached: true });
+    child = spawn('named', ['-g', '-c', conf], { stdio: ['ignore', log, log] });
     closeSync(log);
-    pid = child.pid;
-    child.unref();
     child.on('error', () => undefined);
     await ready(port, pidFile, join(dir, 'named.log'));
   } catch (err) {

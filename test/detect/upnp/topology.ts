@@ -32,6 +32,15 @@ export interface TopologyOptions {
   miniupnpd?: boolean;
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function ip(...args: string[]) {
   await run('ip', args);
 }
@@ -45,14 +54,16 @@ export async function startIgd(opts: TopologyOptions): Promise<Topology> {
   const pidFile = join(dir, 'miniupnpd.pid');
 
   const stop = async () => {
-    try {
-      const pid = Number((await readFile(pidFile, 'utf8')).trim());
-      if (pid > 0) process.kill(pid, 'SIGTERM');
-    } catch {
-      // not started, or already gone
+    const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+    // miniupnpd removes its pid file as it exits: wait for it to be gone before removing the directory.
+    if (pid > 0 && alive(pid)) {
+      process.kill(pid, 'SIGTERM');
+      const until = Date.now() + 5000;
+      while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
     }
     for (const ns of [lan, igd, isp]) await ip('netns', 'del', ns).catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   };
 
   try {
