@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-// The program: run the CLI and leave with its exit code once output has drained.
+// The bundle's entry (dist/ddnsd.js, run by src/boot.cjs): run the CLI and leave with its exit
+// code once output has drained.
 import { main } from './cli.js';
 
 main(process.argv.slice(2)).then((code) => {
