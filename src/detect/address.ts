@@ -26,9 +26,10 @@ export function parseAddress(text: string, family: Family): Parsed {
   return { ok: true, address: v6.toRFC5952String() };
 }
 
-const DOCUMENTATION = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', '3fff::/20'].map((c) =>
-  ipaddr.parseCIDR(c),
-);
+// Parsed on first use: parsing CIDRs compiles ipaddr's regular expressions (~2 ms), which a
+// start-up that never checks an address (accept: any, --version) need not pay.
+let documentation: [ipaddr.IPv4 | ipaddr.IPv6, number][] | undefined;
+const DOCUMENTATION_CIDRS = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', '3fff::/20'];
 
 const RANGE_WORDS: Record<string, string> = {
   private: 'a private (RFC 1918) address',
@@ -48,7 +49,8 @@ export function notPublic(address: string): string | null {
   const ip = ipaddr.parse(address);
   const range = ip.range();
   if (range === 'unicast') return null;
-  for (const [net, bits] of DOCUMENTATION) {
+  documentation ??= DOCUMENTATION_CIDRS.map((c) => ipaddr.parseCIDR(c));
+  for (const [net, bits] of documentation) {
     if (ip.kind() === net.kind() && ip.match(net, bits)) return 'a documentation address';
   }
   return RANGE_WORDS[range] ?? `a special-purpose address (${range})`;
