@@ -1,7 +1,6 @@
 // Build: type-check and compile everything to build/ (tests run from there), then bundle the
 // program into dist/ for a cheap start-up:
-//   dist/ddnsd.js        src/main.ts and its dependencies in one CommonJS file (winston stays
-//                        in node_modules, required on the first log line). One file because
+//   dist/ddnsd.js        src/main.ts and its dependencies in one CommonJS file. One file because
 //                        Node's ESM loader costs about 1.5 ms per module file; CommonJS because
 //                        it can be compiled with a V8 code cache. Providers, detectors and heavy
 //                        libraries stay in lazily evaluated wrappers: parsed cheaply, run only
@@ -36,9 +35,8 @@ await build({
   define: { DDNSD_VERSION: JSON.stringify(version), 'import.meta.url': '__ddnsdUrl' },
   banner: { js: "var __ddnsdUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
-  // cosmiconfig can load TypeScript configs through the typescript package; ddnsd does not offer
-  // them. winston is required at run time from node_modules (src/log.ts).
-  external: ['typescript', 'winston'],
+  // cosmiconfig can load TypeScript configs through the typescript package; ddnsd does not offer them.
+  external: ['typescript'],
 });
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 copyFileSync('src/boot.cjs', 'dist/cli.js');

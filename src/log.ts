@@ -37,8 +37,9 @@ export function createLogger(opts: LogOptions): AppLogger {
   let winstonLogger: import('winston').Logger | null = null;
 
   const build = () => {
-    const require = createRequire(import.meta.url);
-    const winston = require('winston') as typeof import('winston');
+    // In the bundle (CommonJS) `require` exists and esbuild bundles winston into it, cached
+    // with the rest; compiled as ESM (build/, the tests) there is none, so make one.
+    const winston = (typeof require === 'function' ? require('winston') : createRequire(import.meta.url)('winston')) as typeof import('winston');
     const { combine, printf } = winston.format;
     const line = printf((info) => {
       const lvl = info.level as Level;
