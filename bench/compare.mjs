@@ -12,7 +12,7 @@ if (!runs || specs.length < 2) {
   console.error("usage: node bench/compare.mjs RUNS 'label=command' 'label=command' ...");
   process.exit(2);
 }
-execFileSync('/usr/bin/time', ['-f', '%e', 'true']); // fails early when GNU time is missing
+execFileSync('/usr/bin/time', ['-f', '%e', 'true'], { stdio: 'ignore' }); // fails early when GNU time is missing
 const cmds = specs.map((s) => ({ label: s.slice(0, s.indexOf('=')), cmd: s.slice(s.indexOf('=') + 1), wall: [], rss: [] }));
 for (let i = 0; i < runs; i++) {
   for (const c of cmds) {
