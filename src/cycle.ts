@@ -151,11 +151,14 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
         return;
       }
       let verdicts: Verdict[];
+      const limit = deadline(PROVIDER_DEADLINE_MS, ctx.signal);
       try {
         const provider = await providerFor(name);
-        verdicts = provider.check ? await provider.check(changes, ctx) : changes.map(() => 'in-sync');
+        verdicts = provider.check ? await provider.check(changes, { ...ctx, signal: limit.signal }) : changes.map(() => 'in-sync');
       } catch (err) {
         verdicts = changes.map(() => asDdnsError(err));
+      } finally {
+        limit.done();
       }
       changes.forEach((change, i) => {
         const verdict = verdicts[i] ?? transient('NO_OUTCOME', `provider ${name} gave no answer for this record`);
