@@ -141,12 +141,14 @@ export class Rfc2136 implements Provider {
           const { prereqs, updates } = how.message(part.map((i) => changes[i]!));
           let shared: DdnsError | null = null;
           try {
-            const a = await this.send(t, prereqs, updates, ctx, `${part.length} records in ${t.zone}`);
+            const what = `${part.length} records in ${t.zone}`;
+            const a = await this.send(t, prereqs, updates, ctx, what);
             if (a.rcodeName === 'NOERROR') {
               for (const i of part) results[i] = how.whole;
               continue;
             }
-            if (ZONE_WIDE.has(a.rcodeName)) shared = this.refusal(a, t, `${part.length} records in ${t.zone}`);
+            if (ZONE_WIDE.has(a.rcodeName)) shared = this.refusal(a, t, what);
+            else ctx.log.debug(`${what}: ${a.rcodeName} for the message holding them all; sending each on its own`);
           } catch (err) {
             shared = asError(err);
           }
