@@ -90,12 +90,13 @@ export class Rfc2136 implements Provider {
     // that already holds the address is not rewritten (the zone serial stays).
     const unknown = changes.filter((c) => guardOf(c) === null && c.why !== 'drift');
     const verdicts = await this.check(unknown, ctx);
-    const replace = changes.filter((c) => !unknown.includes(c));
+    const probed = new Set(unknown);
+    const replace = changes.filter((c) => !probed.has(c));
     unknown.forEach((c, i) => (verdicts[i] === 'differs' ? replace.push(c) : results.set(c, verdicts[i]!)));
     // Replace the rest in one transaction, each guarded by the address ddnsd published last
     // where it moves away from one.
     const replaced = await this.batched(replace, ctx, {
-      message: (part) => ({ prereqs: part.flatMap((c) => (guardOf(c) === null ? [] : [holds({ ...c, address: guardOf(c)! })])), updates: part.flatMap(replacement) }),
+      message: (part) => ({ prereqs: part.flatMap(guard), updates: part.flatMap(replacement) }),
       whole: 'updated' as const,
       one: (change, t) => this.applyOne(change, t, ctx),
     });
@@ -189,7 +190,7 @@ export class Rfc2136 implements Provider {
     if (previous === null) return replaced([]);
     // The guard fails when an earlier copy of this very message was applied (UDP retries can
     // lie, RFC 2136 §7.8) or someone else changed the record meanwhile.
-    const guarded = await this.send(t, [holds({ ...change, address: previous })], replacement(change), ctx, what);
+    const guarded = await this.send(t, guard(change), replacement(change), ctx, what);
     if (guarded.rcodeName === 'NOERROR') return 'updated';
     if (guarded.rcodeName !== 'NXRRSET') throw this.refusal(guarded, t, what);
     const probe = await this.send(t, [holds(change)], [], ctx, what);
@@ -368,6 +369,12 @@ function replacement(c: Change): Update[] {
 /** The address ddnsd published last, when the change moves the record away from it. */
 function guardOf(c: Change): string | null {
   return c.why === 'changed' && c.previous !== null && c.previous !== c.address ? c.previous : null;
+}
+
+/** `yxrrset` on the address ddnsd published last, when the change moves the record away from it. */
+function guard(c: Change): Prerequisite[] {
+  const previous = guardOf(c);
+  return previous === null ? [] : [holds({ ...c, address: previous })];
 }
 
 /** Run `fn` over `items`, at most `n` at a time. */
