@@ -4,17 +4,22 @@
 // and is listed once in providers/index.ts.
 import type { ObjectEntries } from 'valibot';
 import type { RunContext } from '../src/context.js';
-import type { Change, Family, Outcome, RecordSpec } from '../src/types.js';
+import type { DdnsError } from '../src/errors.js';
+import type { Change, Outcome, RecordSpec } from '../src/types.js';
+
+/** What check() found for one record: it holds the address, it does not, or asking failed. */
+export type Verdict = 'in-sync' | 'differs' | DdnsError;
 
 export interface Provider {
   /** The provider's name under `providers:` in the config. */
   readonly name: string;
   /**
-   * Optional cheap confirmation that a record the state file calls in sync really holds the
-   * address (RFC 2136: a prerequisite-only UPDATE). 'differs' turns it into a change.
-   * Throws DdnsError on failure.
+   * Optional cheap confirmation that records the state file calls in sync really hold their
+   * addresses (RFC 2136: a prerequisite-only UPDATE). Each is given as the change it becomes
+   * when it does not (`why: 'drift'`); returns one verdict per change, in order: 'differs'
+   * turns it into an update, a DdnsError is that record's failure.
    */
-  check?(record: RecordSpec, family: Family, address: string, ctx: RunContext): Promise<'in-sync' | 'differs'>;
+  check?(changes: readonly Change[], ctx: RunContext): Promise<Verdict[]>;
   /** Publish changes; returns exactly one outcome per change. A per-change failure is an
    * outcome with status 'failed' (a DdnsError), never a throw. */
   apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]>;

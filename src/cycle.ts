@@ -3,7 +3,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { providerTypes } from '../providers/index.js';
-import type { Provider } from '../providers/types.js';
+import type { Provider, Verdict } from '../providers/types.js';
 import type { Config } from './config/load.js';
 import { familiesNeeded } from './config/load.js';
 import type { RunContext } from './context.js';
@@ -142,28 +142,34 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
   // Cheap confirmations of what the state calls in sync (RFC 2136's prerequisite-only probe).
   await Promise.all(
     groupBy(checks, (c) => c.record.provider).map(async ([name, group]) => {
-      const checks = providerTypes[cfg.providers[name]!.type]!.checksInSync;
-      const provider = checks ? await providerFor(name) : null;
-      for (const c of group) {
-        const change: Change = { record: c.record, family: c.family, address: c.address, previous: c.address, why: 'drift' };
-        if (!provider?.check) {
+      const changes = group.map((c): Change => ({ record: c.record, family: c.family, address: c.address, previous: c.address, why: 'drift' }));
+      if (!providerTypes[cfg.providers[name]!.type]!.checksInSync) {
+        for (const c of changes) {
           if (clearStaleStop(state, c.record, c.family)) dirty = true;
           ctx.log.debug(`${c.record.name} ${rrType(c.family)} ${c.address}: in sync`);
-          continue;
         }
-        try {
-          const verdict = await provider.check(c.record, c.family, c.address, ctx);
-          if (verdict === 'differs') {
-            ctx.log.info(`${c.record.name} ${rrType(c.family)}: the server no longer holds ${c.address}; updating`);
-            updates.push(change);
-          } else {
-            record({ change, status: 'in-sync' }, true);
-            ctx.log.debug(`${c.record.name} ${rrType(c.family)} ${c.address}: in sync (confirmed by ${name})`);
-          }
-        } catch (err) {
-          record({ change, status: 'failed', error: asDdnsError(err) });
-        }
+        return;
       }
+      let verdicts: Verdict[];
+      const limit = deadline(PROVIDER_DEADLINE_MS, ctx.signal);
+      try {
+        const provider = await providerFor(name);
+        verdicts = provider.check ? await provider.check(changes, { ...ctx, signal: limit.signal }) : changes.map(() => 'in-sync');
+      } catch (err) {
+        verdicts = changes.map(() => asDdnsError(err));
+      } finally {
+        limit.done();
+      }
+      changes.forEach((change, i) => {
+        const verdict = verdicts[i] ?? transient('NO_OUTCOME', `provider ${name} gave no answer for this record`);
+        if (verdict === 'differs') {
+          ctx.log.info(`${change.record.name} ${rrType(change.family)}: the server no longer holds ${change.address}; updating`);
+          updates.push(change);
+        } else if (verdict === 'in-sync') {
+          record({ change, status: 'in-sync' }, true);
+          ctx.log.debug(`${change.record.name} ${rrType(change.family)} ${change.address}: in sync (confirmed by ${name})`);
+        } else record({ change, status: 'failed', error: verdict });
+      });
     }),
   );
 

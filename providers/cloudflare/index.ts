@@ -11,8 +11,8 @@ import { retryAfter } from '../../src/url.js';
 import type { HttpResponse } from '../../src/http.js';
 import type { RunContext } from '../../src/context.js';
 import { rrType } from '../../src/types.js';
-import type { Change, Family, Outcome, RecordSpec } from '../../src/types.js';
-import type { Provider, ProviderModule, Settings } from '../types.js';
+import type { Change, Family, Outcome } from '../../src/types.js';
+import type { Provider, ProviderModule, Settings, Verdict } from '../types.js';
 import { Budget, excerpt, sameAddress, scrub } from '../shared.js';
 import { CLOUDFLARE_API } from './config.js';
 
@@ -72,17 +72,24 @@ export class Cloudflare implements Provider {
     this.api = (s.api ?? CLOUDFLARE_API).replace(/\/+$/, '');
   }
 
-  async check(record: RecordSpec, family: Family, address: string, ctx: RunContext): Promise<'in-sync' | 'differs'> {
+  async check(changes: readonly Change[], ctx: RunContext): Promise<Verdict[]> {
     this.renew();
-    if (this.stopAll) throw this.stopAll;
-    try {
-      const budget = this.budget();
-      const zone = await this.zoneFor(record.name, ctx, budget);
-      const existing = await this.readRecord(zone, record.name, family, ctx, budget);
-      return existing && sameAddress(existing.content, address) ? 'in-sync' : 'differs';
-    } catch (err) {
-      throw this.remember(err);
+    const verdicts: Verdict[] = [];
+    for (const { record, family, address } of changes) {
+      if (this.stopAll) {
+        verdicts.push(this.stopAll);
+        continue;
+      }
+      try {
+        const budget = this.budget();
+        const zone = await this.zoneFor(record.name, ctx, budget);
+        const existing = await this.readRecord(zone, record.name, family, ctx, budget);
+        verdicts.push(existing && sameAddress(existing.content, address) ? 'in-sync' : 'differs');
+      } catch (err) {
+        verdicts.push(this.remember(err));
+      }
     }
+    return verdicts;
   }
 
   async apply(changes: readonly Change[], ctx: RunContext): Promise<Outcome[]> {

@@ -1,9 +1,9 @@
 // `dns`: ask a DNS server that echoes the asker's address (OpenDNS, Cloudflare, Google, or your
-// own). One UDP query with dns-packet, over a socket of the detection's family, retried while
-// the timeout lasts. An answer counts only when it comes from the server we asked (connected
+// own). One query with dns-packet over UDP (src/dns/transport.ts), over a socket of the
+// detection's family, re-sent while the timeout lasts; asked again over TCP when the answer
+// comes back truncated. An answer counts only when it comes from the server we asked (connected
 // socket), carries our random ID, QR set, opcode QUERY and exactly our question; then it must
 // hold exactly one record of the asked type whose data is one address of the family.
-import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -15,6 +15,8 @@ import type { Parsed } from './address.js';
 import { familyOf, parseAddress, quote } from './address.js';
 import { parseHostPort } from '../config/values.js';
 import { deadline, type Deadline } from '../deadline.js';
+import { exchange } from '../dns/transport.js';
+import { WireError } from '../dns/errors.js';
 
 export type Qtype = 'A' | 'AAAA' | 'TXT';
 export type Qclass = 'IN' | 'CH';
@@ -53,8 +55,6 @@ export const PRESETS: Record<Preset, Record<Family, Query>> = {
   },
 };
 
-/** Re-send the query this often while no matching answer has arrived (UDP may drop it). */
-const RETRY_MS = 1000;
 const MAX_ANSWER = 4096;
 
 export function effectiveQuery(s: DnsSettings, family: Family): Partial<Query> {
@@ -87,7 +87,7 @@ export function matches(packet: Packet, id: number, q: Question): boolean {
 export function readAnswer(packet: Packet, q: Query, family: Family): Parsed {
   const what = `${q.name} ${q.qclass} ${q.qtype}`;
   const flags = packet as { flag_tc?: boolean; rcode?: string };
-  if (flags.flag_tc) return { ok: false, reason: `the answer to ${what} was truncated (TC); it should fit in one UDP packet, so check server and name` };
+  if (flags.flag_tc) return { ok: false, reason: `the answer to ${what} was truncated (TC) even over TCP` };
   if (flags.rcode !== 'NOERROR') return { ok: false, reason: `the server answered ${what} with ${flags.rcode ?? 'an unknown RCODE'}` };
   const records = (packet.answers ?? []).filter((a: Answer) => a.type === q.qtype && (a.class ?? 'IN') === q.qclass);
   if (records.length !== 1) return { ok: false, reason: `the answer to ${what} has ${records.length} ${q.qtype} records, expected exactly one` };
@@ -186,49 +186,35 @@ interface Target {
   timedOut(): boolean;
 }
 
-function query(t: Target, q: Query): Promise<Parsed> {
+async function query(t: Target, q: Query): Promise<Parsed> {
   const where = t.family === 'ipv6' ? `[${t.address}]:${t.port}` : `${t.address}:${t.port}`;
   const id = randomInt(0, 65536);
   const question: Question = { name: q.name, type: q.qtype, class: q.qclass };
   const message = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [question] });
-
-  return new Promise((resolve) => {
-    const socket = createSocket({ type: t.family === 'ipv4' ? 'udp4' : 'udp6' });
-    let mismatched = 0;
-    let done = false;
-    let retry: NodeJS.Timeout | undefined;
-    const finish = (result: Parsed) => {
-      if (done) return;
-      done = true;
-      clearInterval(retry);
-      t.signal.removeEventListener('abort', onAbort);
-      socket.close();
-      resolve(result);
-    };
-    const onAbort = () => {
-      if (!t.timedOut()) return finish({ ok: false, reason: 'cancelled' });
+  let mismatched = 0;
+  try {
+    // UDP, re-sent while no matching answer arrives; over TCP when the answer comes back truncated.
+    return await exchange({ host: t.address, port: t.port }, message, {
+      timeoutMs: t.timeoutMs,
+      signal: t.signal,
+      handle(raw) {
+        const got = readDatagram(raw, id, question, q, t.family);
+        if (got !== null) return got;
+        mismatched++;
+        throw new WireError('MISMATCH', 'the answer did not match the query');
+      },
+    });
+  } catch (err) {
+    const e = err as WireError;
+    if (t.signal.aborted && !t.timedOut()) return { ok: false, reason: 'cancelled' };
+    if (t.timedOut() || e.code === 'TIMEOUT') {
       const extra = mismatched ? ` (ignored ${mismatched} packet(s) that did not match the query)` : '';
-      finish({ ok: false, reason: `no answer from ${where} for ${q.name} ${q.qclass} ${q.qtype} within ${t.timeoutMs / 1000}s${extra}` });
-    };
-    const send = () => socket.send(message, (err) => err && finish({ ok: false, reason: `cannot send to ${where}: ${err.message}` }));
-
-    socket.on('error', (err) => {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ECONNREFUSED' ? 'connection refused (no DNS server on that port?)' : err.message;
-      finish({ ok: false, reason: `${where}: ${why}` });
-    });
-    socket.on('message', (msg) => {
-      const got = readDatagram(msg, id, question, q, t.family);
-      if (got === null) mismatched++;
-      else finish(got);
-    });
-    if (t.signal.aborted) return onAbort();
-    t.signal.addEventListener('abort', onAbort);
-    socket.connect(t.port, t.address, () => {
-      send();
-      retry = setInterval(send, RETRY_MS);
-    });
-  });
+      return { ok: false, reason: `no answer from ${where} for ${q.name} ${q.qclass} ${q.qtype} within ${t.timeoutMs / 1000}s${extra}` };
+    }
+    if (e.message.includes('ECONNREFUSED')) return { ok: false, reason: `${where}: connection refused (no DNS server on that port?)` };
+    if (e.code === 'MISMATCH') return { ok: false, reason: `${where} answered over TCP, but not to our query (ID, question or flags differ)` };
+    return { ok: false, reason: e.message };
+  }
 }
 
 export default createDnsDetector();

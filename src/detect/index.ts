@@ -67,6 +67,12 @@ export const detectorTypes: Record<string, DetectorEntry> = {
       known_hosts: v.optional(nonEmpty),
     },
     paths: ['identity', 'known_hosts'],
+    validate: (s) => {
+      const stray = ['port', 'identity', 'known_hosts'].filter((k) => s[k] !== undefined);
+      return s['host'] === undefined && stray.length > 0
+        ? `${stray.join(', ')} ${stray.length > 1 ? 'need' : 'needs'} host: set host (user@server) to ask an ssh server, or remove ${stray.length > 1 ? 'them' : 'it'} to read SSH_CONNECTION`
+        : null;
+    },
     load: lazy(() => import('./ssh.js')),
   },
   command: { entries: { command: argvList }, load: lazy(() => import('./command.js')) },

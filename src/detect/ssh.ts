@@ -31,10 +31,7 @@ export function createSshDetector(deps: SshDeps): DetectorModule<SshSettings> {
     describe: (s) => (s.host ? `ssh ${s.host}${s.port ? ` port ${s.port}` : ''}` : 'ssh (SSH_CONNECTION)'),
     async detect(s, family, ctx) {
       if (!s.host) {
-        const stray = (['port', 'identity', 'known_hosts'] as const).filter((k) => s[k] !== undefined);
-        if (stray.length) {
-          return { ok: false, reason: `${stray.join(', ')} need host: set host (user@server) or remove them` };
-        }
+        // port, identity and known_hosts without host are config errors (detect/index.ts).
         const value = ctx.env.SSH_CONNECTION;
         if (value === undefined || value.trim() === '') {
           return {

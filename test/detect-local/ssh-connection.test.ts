@@ -6,6 +6,8 @@ import { createSshDetector, parseSshConnection, sshArgv, sshConfigPath } from '.
 import { checkAccept } from '../../src/detect/address.js';
 import type { RunFn, RunOptions, RunResult } from '../../src/detect/process.js';
 import { settings, testContext } from './support.js';
+import { detectorTypes } from '../../src/detect/index.js';
+import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
 
 const local = createSshDetector({
   run: () => Promise.reject(new Error('no ssh without host')),
@@ -36,10 +38,28 @@ test('no SSH_CONNECTION → detect → unavailable, says to set host', async () 
   assert.match(!got.ok ? got.reason : '', /^SSH_CONNECTION is not set: .*set host/);
 });
 
-test('port or identity without host → detect → unavailable naming the keys', async () => {
-  const ctx = testContext({ SSH_CONNECTION: '81.2.69.160 51234 198.51.100.2 22' });
-  const got = await local.detect(settings('ssh', { port: 2222, identity: '/k' }), 'ipv4', ctx);
-  assert.deepEqual(got, { ok: false, reason: 'port, identity need host: set host (user@server) or remove them' });
+test('port or identity without host → ddnsd check → config error naming the keys, exit 2', async () => {
+  const t = tempDir();
+  try {
+    const config = writeConfig(t.dir, {
+      state: `${t.dir}/state.json`,
+      detect: { ipv4: [{ type: 'ssh', port: 2222, identity: '/k' }] },
+      providers: { p: { type: 'dyndns2', server: 'http://127.0.0.1:9', username: 'u', password: 'p' } },
+      records: [{ name: 'home.example.com', provider: 'p' }],
+    });
+    const r = await runCli(['check', '-c', config]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /detect\.ipv4\[0\]: port, identity need host: set host \(user@server\) to ask an ssh server, or remove them to read SSH_CONNECTION/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('known_hosts alone without host → validate → names it; with host → fine', () => {
+  const validate = detectorTypes['ssh']!.validate!;
+  assert.match(validate({ known_hosts: '/k' })!, /^known_hosts needs host: /);
+  assert.equal(validate({ host: 'me@server', port: 22, known_hosts: '/k' }), null);
+  assert.equal(validate({}), null);
 });
 
 const malformed: [string, RegExp][] = [

@@ -106,10 +106,9 @@ describe('cloudflare: create, update, leave alone', () => {
   it('check → record holds / differs / absent → in-sync / differs / differs, no write', async () => {
     const p = provider();
     const r = rec('home.example.com', 'cf');
-    assert.equal(await p.check(r, 'ipv4', '203.0.113.7', t.ctx), 'differs');
+    assert.deepEqual(await p.check([change(r, 'ipv4', '203.0.113.7')], t.ctx), ['differs']);
     cf.records.push({ id: 'a1', zone_id: ZONE, name: 'home.example.com', type: 'A', content: '203.0.113.7', ttl: 300, proxied: false, comment: null });
-    assert.equal(await p.check(r, 'ipv4', '203.0.113.7', t.ctx), 'in-sync');
-    assert.equal(await p.check(r, 'ipv4', '203.0.113.8', t.ctx), 'differs');
+    assert.deepEqual(await p.check([change(r, 'ipv4', '203.0.113.7'), change(r, 'ipv4', '203.0.113.8')], t.ctx), ['in-sync', 'differs']);
     assert.deepEqual(cf.writes(), []);
   });
 

@@ -23,6 +23,8 @@ export interface Bind {
   secret(alg: Algorithm): string;
   /** A key named knows but update-policy does not grant. */
   ungrantedKeyFile: string;
+  /** A key granted A and AAAA at open.<zone> and below only. */
+  limitedKeyFile: string;
   /** dnssec-keygen style pair for the key `ddns-kfile` (granted). */
   kPrivateFile: string;
   dig(name: string, type: string): string[];
@@ -77,6 +79,10 @@ export async function startBind(): Promise<Bind> {
   const ungrantedKeyFile = join(dir, 'ungranted.key');
   writeFileSync(ungrantedKeyFile, tsigKeygen('hmac-sha256', 'ungranted-key'));
   includes.push(`include "${ungrantedKeyFile}";`);
+  const limitedKeyFile = join(dir, 'limited.key');
+  writeFileSync(limitedKeyFile, tsigKeygen('hmac-sha256', 'limited-key'));
+  includes.push(`include "${limitedKeyFile}";`);
+  grants.push(`grant limited-key subdomain open.${ZONE} A AAAA;`);
   const kText = tsigKeygen('hmac-sha256', 'ddns-kfile');
   writeFileSync(join(dir, 'kfile.key'), kText);
   includes.push(`include "${join(dir, 'kfile.key')}";`);
@@ -136,6 +142,7 @@ zone "${ZONE}" { type primary; file "${ZONE}.zone"; update-policy { ${grants.joi
     keyName: (alg) => `ddns-${alg}`,
     secret: (alg) => secrets[alg],
     ungrantedKeyFile,
+    limitedKeyFile,
     kPrivateFile,
     dig,
     serial: () => Number(dig(ZONE, 'SOA')[0]!.split(' ')[2]),

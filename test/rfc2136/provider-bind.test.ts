@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBind, ALGS, ZONE, type Bind } from './bind.js';
-import { change, record, testContext } from './context.js';
+import { change, checkOne, testContext } from './context.js';
 import { Rfc2136 } from '../../providers/rfc2136/index.js';
 import type { Rfc2136Settings } from '../../providers/rfc2136/config.js';
 import type { Outcome } from '../../src/types.js';
@@ -38,7 +38,7 @@ test('record already holding the address → check and apply → in sync, zone s
   const ctx = testContext();
   await p.apply([change(`same.${ZONE}`, 'ipv4', '203.0.113.2')], ctx);
   const serial = bind.serial();
-  assert.equal(await p.check(record(`same.${ZONE}`), 'ipv4', '203.0.113.2', ctx), 'in-sync');
+  assert.equal(await checkOne(p, `same.${ZONE}`, 'ipv4', '203.0.113.2', ctx), 'in-sync');
   assert.deepEqual(status(await p.apply([change(`same.${ZONE}`, 'ipv4', '203.0.113.2')], ctx)), ['in-sync']);
   assert.equal(bind.serial(), serial);
 });
@@ -47,7 +47,7 @@ test('record holding another address → check → differs; apply → one record
   const p = provider();
   const ctx = testContext();
   await p.apply([change(`moved.${ZONE}`, 'ipv4', '203.0.113.3')], ctx);
-  assert.equal(await p.check(record(`moved.${ZONE}`), 'ipv4', '203.0.113.4', ctx), 'differs');
+  assert.equal(await checkOne(p, `moved.${ZONE}`, 'ipv4', '203.0.113.4', ctx), 'differs');
   assert.deepEqual(status(await p.apply([change(`moved.${ZONE}`, 'ipv4', '203.0.113.4', '203.0.113.3')], ctx)), ['updated']);
   assert.deepEqual(bind.dig(`moved.${ZONE}`, 'A'), ['203.0.113.4']);
   assert.deepEqual(ctx.lines.filter((l) => l.startsWith('warn')), []);
@@ -66,7 +66,7 @@ for (const alg of ALGS) {
     const p = provider({ key_file: bind.keyFiles[alg] });
     const name = `${alg}.${ZONE}`;
     assert.deepEqual(status(await p.apply([change(name, 'ipv4', '198.51.100.10')], testContext())), ['updated']);
-    assert.equal(await p.check(record(name), 'ipv4', '198.51.100.10', testContext()), 'in-sync');
+    assert.equal(await checkOne(p, name, 'ipv4', '198.51.100.10', testContext()), 'in-sync');
   });
 }
 
@@ -96,7 +96,7 @@ test('wrong secret → apply → permanent, naming the key and BADSIG; nothing w
 
 test('key unknown to the server → check → permanent BADKEY naming the key', async () => {
   const p = provider({ key_file: undefined, key: { name: 'nobody', algorithm: 'hmac-sha256', secret: bind.secret('hmac-sha256') } });
-  await assert.rejects(p.check(record(`x.${ZONE}`), 'ipv4', '198.51.100.14', testContext()), (e: Error & { kind?: string }) => {
+  await assert.rejects(checkOne(p, `x.${ZONE}`, 'ipv4', '198.51.100.14', testContext()), (e: Error & { kind?: string }) => {
     return e.kind === 'permanent' && /refused the key "nobody" \(NOTAUTH\/BADKEY\)/.test(e.message);
   });
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { Rfc2136 } from '../../providers/rfc2136/index.js';
-import { change, record, testContext } from './context.js';
+import { change, checkOne, testContext } from './context.js';
 import { freePort } from './bind.js';
 
 const KEY = { name: 'ddns-key', algorithm: 'hmac-sha256', secret: Buffer.alloc(32, 1).toString('base64') };
@@ -11,7 +11,7 @@ const KEY = { name: 'ddns-key', algorithm: 'hmac-sha256', secret: Buffer.alloc(3
 test('nothing listening on the port → check → transient, naming the server', async () => {
   const port = await freePort();
   const p = new Rfc2136('home', { server: `127.0.0.1:${port}`, zone: 'example.test', key: KEY, tcp: false, timeout: 10_000 });
-  await assert.rejects(p.check(record('a.example.test'), 'ipv4', '192.0.2.1', testContext()), (e: Error & { kind?: string }) => {
+  await assert.rejects(checkOne(p, 'a.example.test', 'ipv4', '192.0.2.1', testContext()), (e: Error & { kind?: string }) => {
     return e.kind === 'transient' && e.message.includes(`127.0.0.1:${port}`);
   });
 });
@@ -29,7 +29,7 @@ test('a server that never answers → three checks and an apply → all transien
     const p = new Rfc2136('home', { server: `127.0.0.1:${silent.address().port}`, zone: 'example.test', key: KEY, tcp: false, timeout: 2_000 });
     const started = Date.now();
     for (const n of ['a', 'b', 'c']) {
-      await assert.rejects(p.check(record(`${n}.example.test`), 'ipv4', '192.0.2.1', testContext()), (e: Error & { kind?: string }) => {
+      await assert.rejects(checkOne(p, `${n}.example.test`, 'ipv4', '192.0.2.1', testContext()), (e: Error & { kind?: string }) => {
         return e.kind === 'transient' && /no answer from 127\.0\.0\.1:\d+ over UDP in time/.test(e.message);
       });
     }

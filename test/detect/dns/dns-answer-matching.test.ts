@@ -1,5 +1,5 @@
 // Only the answer to our query counts: a packet with another ID, another question or without
-// QR is ignored (the detector keeps waiting), and a truncated answer is unavailable.
+// QR is ignored (the detector keeps waiting), and a truncated answer is asked again over TCP.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dnsPacket from 'dns-packet';
@@ -56,11 +56,31 @@ test('queries → dns detect twice → random IDs, recursion desired', async () 
   assert.ok(server.queries.every((q) => (q.flags! & dnsPacket.RECURSION_DESIRED) !== 0));
 });
 
-test('a truncated answer (TC) → dns detect → unavailable: truncated', async () => {
+test('a truncated answer (TC) → dns detect → asked again over TCP → its answer', async () => {
+  server = await fakeDns(
+    (q) => [answer(q, '6.6.6.6', { flags: dnsPacket.TRUNCATED_RESPONSE })],
+    (q) => answer(q, '11.22.33.44'),
+  );
+  assert.deepEqual(await detect(server.port), { ok: true, address: '11.22.33.44' });
+  assert.equal(server.queries.length, 2);
+  assert.equal(server.queries[0]!.id, server.queries[1]!.id);
+});
+
+test('a truncated answer (TC) and nothing on TCP → dns detect → unavailable, saying TCP was refused', async () => {
   server = await fakeDns((q) => [answer(q, '11.22.33.44', { flags: dnsPacket.TRUNCATED_RESPONSE })]);
   const got = await detect(server.port);
   assert.equal(got.ok, false);
-  assert.match(got.ok ? '' : got.reason, /was truncated \(TC\)/);
+  assert.match(got.ok ? '' : got.reason, /^127\.0\.0\.1:\d+: connection refused/);
+});
+
+test('an answer over TCP for another question → dns detect → unavailable: did not match', async () => {
+  server = await fakeDns(
+    (q) => [answer(q, '6.6.6.6', { flags: dnsPacket.TRUNCATED_RESPONSE })],
+    (q) => answer(q, '6.6.6.7', { questions: [{ type: 'A', class: 'IN', name: 'other.example.test' }] }),
+  );
+  const got = await detect(server.port);
+  assert.equal(got.ok, false);
+  assert.match(got.ok ? '' : got.reason, /^127\.0\.0\.1:\d+ answered over TCP, but not to our query/);
 });
 
 test('nothing listening on the port → dns detect → unavailable: connection refused', async () => {

@@ -1,6 +1,8 @@
 // A tiny loopback UDP DNS server for answers BIND would never give: each query is handed to
-// `reply`, which returns the datagrams to send back (possibly none, possibly forged ones).
+// `reply`, which returns the datagrams to send back (possibly none, possibly forged ones); with
+// `tcp`, the same port answers over TCP too.
 import { createSocket, type Socket } from 'node:dgram';
+import { createServer } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Packet } from 'dns-packet';
 
@@ -10,7 +12,8 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function fakeDns(reply: (query: Packet) => Buffer[]): Promise<FakeServer> {
+/** With `tcp`, the same port also answers over TCP, one answer per query. */
+export async function fakeDns(reply: (query: Packet) => Buffer[], tcp?: (query: Packet) => Buffer): Promise<FakeServer> {
   const socket: Socket = createSocket('udp4');
   const queries: Packet[] = [];
   socket.on('message', (msg, rinfo) => {
@@ -19,10 +22,30 @@ export async function fakeDns(reply: (query: Packet) => Buffer[]): Promise<FakeS
     for (const out of reply(query)) socket.send(out, rinfo.port, rinfo.address);
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const port = socket.address().port;
+  const server = tcp
+    ? createServer((conn) => {
+        let buf = Buffer.alloc(0);
+        conn.on('data', (chunk) => {
+          buf = Buffer.concat([buf, chunk]);
+          if (buf.length < 2 || buf.length < 2 + buf.readUInt16BE(0)) return;
+          const query = dnsPacket.decode(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+          queries.push(query);
+          const out = tcp(query);
+          const len = Buffer.alloc(2);
+          len.writeUInt16BE(out.length);
+          conn.end(Buffer.concat([len, out]));
+        });
+      })
+    : null;
+  if (server) await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
-    port: socket.address().port,
+    port,
     queries,
-    close: () => new Promise((resolve) => socket.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
