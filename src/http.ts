@@ -1,13 +1,13 @@
-// HTTP for detectors and providers, on node:http / node:https: one total deadline per request
-// (connect, headers and body), a cap on what is read, no redirects followed, and the socket
-// family pinned when the caller asks for one (an IPv4 detection must really go out over IPv4).
+// HTTP for detectors and providers: one total deadline per request (not undici's 300 s
+// defaults), a cap on what is read, no redirects followed, and the socket family pinned when
+// the caller asks for one (an IPv4 detection must really go out over IPv4).
 //
-// Why not undici (used here before): loading it costs a Node process ~20 ms and, once it has
-// made a request, ~25 MB of RSS (its WebAssembly HTTP parser and eagerly loaded fetch,
-// WebSocket and cache modules) that a daemon then holds for good. ddnsd makes a few small
-// requests per cycle, one at a time, so node:http without keep-alive does the job.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { deadline } from './deadline.js';
+// Provider requests go through undici, loaded on the first one. Loading undici costs a Node
+// process about 250 ms and 55 MB, more than the rest of a quiet cron run together, so the one
+// request such a run makes — the echo service's small GET — is a `probe`, answered by node:http
+// with the same deadline, cap and rules (src/http-probe.ts).
+import type { Agent, Dispatcher } from 'undici';
+import { deadline, type Deadline } from './deadline.js';
 import { transient } from './errors.js';
 import { origin } from './url.js';
 
@@ -25,6 +25,8 @@ export interface HttpRequest {
   /** Refuse bodies larger than this many bytes (default 100 KiB). */
   maxBytes?: number;
   signal?: AbortSignal;
+  /** A small GET made on every cycle (an echo service): served by node:http, not undici. */
+  probe?: boolean;
 }
 
 export interface HttpResponse {
@@ -43,42 +45,80 @@ export interface HttpClient {
 export const MAX_BODY = 100 * 1024;
 
 export function createHttpClient(): HttpClient {
-  return {
-    request,
-    // Every request has its own connection (no agent, no keep-alive): nothing to close.
-    close: async () => {},
+  const agents = new Map<string, Agent>();
+  let undici: typeof import('undici') | null = null;
+  const agentFor = (family: 4 | 6 | undefined, timeoutMs: number): Agent => {
+    const key = `${family ?? 0}`;
+    let agent = agents.get(key);
+    if (!agent) {
+      agent = new undici!.Agent({
+        connect: family ? { family, autoSelectFamily: false, timeout: timeoutMs } : { timeout: timeoutMs },
+        keepAliveTimeout: 1000,
+        pipelining: 0,
+      });
+      agents.set(key, agent);
+    }
+    return agent;
   };
-}
 
-async function request(req: HttpRequest): Promise<HttpResponse> {
-  const url = new URL(req.url);
-  // node:https brings TLS (~10 ms to load): only for https URLs.
-  const send = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
-  const where = origin(req.url);
-  const limit = req.maxBytes ?? MAX_BODY;
-  const timer = deadline(req.timeoutMs, req.signal);
-  const answer = new Promise<HttpResponse>((resolve, reject) => {
-    const fail = (err: unknown) => reject(err instanceof Error && err.name === 'DdnsError' ? err : networkError(err, where, req.timeoutMs, timer.expired()));
-    const options = { method: req.method ?? 'GET', headers: req.headers, family: req.family, signal: timer.signal, agent: false };
-    const r = send(url, options, (res: IncomingMessage) => {
+  return {
+    async request(req) {
+      if (req.probe) return (await import('./http-probe.js')).probe(req);
+      undici ??= await loadUndici();
+      const limit = req.maxBytes ?? MAX_BODY;
+      const timer = deadline(req.timeoutMs, req.signal);
+      try {
+        return await undiciRequest(undici, req, limit, timer);
+      } finally {
+        timer.done();
+      }
+    },
+    async close() {
+      await Promise.all([...agents.values()].map((a) => a.destroy()));
+      agents.clear();
+    },
+  };
+
+  async function undiciRequest(undici: typeof import('undici'), req: HttpRequest, limit: number, timer: Deadline): Promise<HttpResponse> {
+      const signal = timer.signal;
+      const where = origin(req.url);
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await undici.request(req.url, {
+          method: req.method ?? 'GET',
+          headers: req.headers,
+          body: req.body,
+          dispatcher: agentFor(req.family, req.timeoutMs),
+          signal,
+          headersTimeout: req.timeoutMs,
+          bodyTimeout: req.timeoutMs,
+        });
+      } catch (err) {
+        throw networkError(err, where, req.timeoutMs, timer.expired());
+      }
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
-          res.destroy();
-          fail(transient('HTTP_TOO_LARGE', `the answer from ${where} is larger than ${limit} bytes`));
-          return;
+      try {
+        for await (const chunk of res.body) {
+          size += (chunk as Buffer).length;
+          if (size > limit) {
+            res.body.destroy();
+            throw transient('HTTP_TOO_LARGE', `the answer from ${where} is larger than ${limit} bytes`);
+          }
+          chunks.push(chunk as Buffer);
         }
-        chunks.push(chunk);
-      });
-      res.on('error', fail);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    r.on('error', fail);
-    r.end(req.body);
-  });
-  return answer.finally(() => timer.done());
+      } catch (err) {
+        if (err instanceof Error && err.name === 'DdnsError') throw err;
+        throw networkError(err, where, req.timeoutMs, timer.expired());
+      }
+      return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
+  }
+}
+
+/** undici is CommonJS: through the bundler its exports may sit on `default`. */
+async function loadUndici(): Promise<typeof import('undici')> {
+  const mod = (await import('undici')) as typeof import('undici') & { default?: typeof import('undici') };
+  return typeof mod.Agent === 'function' ? mod : mod.default!;
 }
 
 export function networkError(err: unknown, where: string, timeoutMs: number, timedOut: boolean) {
@@ -93,6 +133,11 @@ export function networkError(err: unknown, where: string, timeoutMs: number, tim
     EAI_AGAIN: 'name lookup failed (temporary)',
     ENETUNREACH: 'network unreachable',
     EHOSTUNREACH: 'host unreachable',
+    UND_ERR_CONNECT_TIMEOUT: `connect timed out after ${timeoutMs / 1000}s`,
+    UND_ERR_HEADERS_TIMEOUT: `no answer within ${timeoutMs / 1000}s`,
+    UND_ERR_BODY_TIMEOUT: `answer stalled for ${timeoutMs / 1000}s`,
+    UND_ERR_SOCKET: 'connection closed early',
   };
   return transient('HTTP_NETWORK', `${where}: ${what[code] ?? e?.message ?? code}`, { cause: err });
 }
+

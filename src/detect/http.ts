@@ -13,6 +13,7 @@ const detector: DetectorModule<{ url: string }> = {
         url: s.url,
         family: family === 'ipv4' ? 4 : 6,
         timeoutMs: s.timeout,
+        probe: true,
         headers: { 'user-agent': ctx.userAgent, accept: 'text/plain, application/json;q=0.9' },
         signal: ctx.signal,
       });

@@ -1,4 +1,4 @@
-// A RunContext for provider tests: the real HTTP client, a fixed clock, and a logger
+// A RunContext for provider tests: the real undici HTTP client, a fixed clock, and a logger
 // that keeps every line so a test can prove no secret was printed.
 import type { Logger, RunContext } from '../../src/context.js';
 import { createHttpClient } from '../../src/http.js';
