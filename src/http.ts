@@ -2,11 +2,12 @@
 // defaults), a cap on what is read, no redirects followed, and the socket family pinned when
 // the caller asks for one (an IPv4 detection must really go out over IPv4).
 //
-// Provider requests go through undici, loaded on the first one. Loading undici costs a Node
-// process about 250 ms and 55 MB, more than the rest of a quiet cron run together, so the one
-// request such a run makes — the echo service's small GET — is a `probe`, answered by node:http
-// with the same deadline, cap and rules (src/http-probe.ts).
+// Provider requests go through undici, loaded on the first one. Loading undici and sending its
+// first request costs a Node process some tens of ms and ~10 MB more than node:http does, so the one
+// request a quiet cron run makes — the echo service's small GET — is a `probe`, answered by
+// node:http with the same deadline, cap and rules (src/http-probe.ts).
 import type { Agent, Dispatcher } from 'undici';
+import { setFlagsFromString } from 'node:v8';
 import { deadline, type Deadline } from './deadline.js';
 import { transient } from './errors.js';
 import { origin } from './url.js';
@@ -117,6 +118,11 @@ export function createHttpClient(): HttpClient {
 
 /** undici is CommonJS: through the bundler its exports may sit on `default`. */
 async function loadUndici(): Promise<typeof import('undici')> {
+  // undici parses HTTP with llhttp compiled to WebAssembly. V8's optimising tier for that module
+  // costs ~35 MB of peak memory and ~80 ms on the first request — for the handful of small
+  // answers a run reads, the baseline compiler (Liftoff) is plenty. No other WebAssembly runs
+  // in ddnsd, and the flag is set before any is compiled.
+  setFlagsFromString('--liftoff-only');
   const mod = (await import('undici')) as typeof import('undici') & { default?: typeof import('undici') };
   return typeof mod.Agent === 'function' ? mod : mod.default!;
 }
