@@ -205,15 +205,16 @@ async function query(t: Target, q: Query): Promise<Parsed> {
       },
     });
   } catch (err) {
-    const e = err as WireError;
+    const code = err instanceof WireError ? err.code : undefined;
+    const message = err instanceof Error ? err.message : String(err);
     if (t.signal.aborted && !t.timedOut()) return { ok: false, reason: 'cancelled' };
-    if (t.timedOut() || e.code === 'TIMEOUT') {
+    if (t.timedOut() || code === 'TIMEOUT') {
       const extra = mismatched ? ` (ignored ${mismatched} packet(s) that did not match the query)` : '';
       return { ok: false, reason: `no answer from ${where} for ${q.name} ${q.qclass} ${q.qtype} within ${t.timeoutMs / 1000}s${extra}` };
     }
-    if (e.message.includes('ECONNREFUSED')) return { ok: false, reason: `${where}: connection refused (no DNS server on that port?)` };
-    if (e.code === 'MISMATCH') return { ok: false, reason: `${where} answered over TCP, but not to our query (ID, question or flags differ)` };
-    return { ok: false, reason: e.message };
+    if (message.includes('ECONNREFUSED')) return { ok: false, reason: `${where}: connection refused (no DNS server on that port?)` };
+    if (code === 'MISMATCH') return { ok: false, reason: `${where} answered over TCP, but not to our query (ID, question or flags differ)` };
+    return { ok: false, reason: message };
   }
 }
 

@@ -26,9 +26,7 @@ describe('cloudflare: error answers', () => {
     cf = await startFakeCloudflare(TOKEN, [{ id: ZONE, name: 'example.com' }]);
   });
   beforeEach(() => {
-    cf.records.length = 0;
-    cf.seen.length = 0;
-    cf.override = null;
+    cf.reset();
     t = testContext();
   });
   afterEach(() => t.close());

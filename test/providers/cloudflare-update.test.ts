@@ -17,9 +17,7 @@ describe('cloudflare: create, update, leave alone', () => {
     cf = await startFakeCloudflare(TOKEN, [{ id: ZONE, name: 'example.com' }]);
   });
   beforeEach(() => {
-    cf.records.length = 0;
-    cf.seen.length = 0;
-    cf.override = null;
+    cf.reset();
     t = testContext();
   });
   afterEach(() => t.close());

@@ -20,9 +20,7 @@ describe('cloudflare end to end (ddnsd --once)', () => {
     cf = await startFakeCloudflare(TOKEN, [{ id: ZONE, name: 'example.com' }]);
   });
   beforeEach(() => {
-    cf.records.length = 0;
-    cf.seen.length = 0;
-    cf.override = null;
+    cf.reset();
     tmp = tempDir();
     writeFileSync(join(tmp.dir, 'cf.token'), `${TOKEN}\n`, { mode: 0o600 });
     config = writeConfig(tmp.dir, {

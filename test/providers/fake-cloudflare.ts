@@ -30,6 +30,8 @@ export interface FakeCloudflare extends Peer {
   override: ((req: SeenRequest) => Answer | undefined) | null;
   /** Requests other than GET. */
   writes(): SeenRequest[];
+  /** Forget records, requests seen and any override (between tests). */
+  reset(): void;
 }
 
 export const envelope = (result: unknown, status = 200): Answer => ({
@@ -97,5 +99,10 @@ export async function startFakeCloudflare(token: string, zones: FakeZone[]): Pro
   return Object.assign(fake, peer, {
     api: `${peer.base}/client/v4`,
     writes: () => peer.seen.filter((r) => r.method !== 'GET'),
+    reset() {
+      fake.records.length = 0;
+      peer.seen.length = 0;
+      fake.override = null;
+    },
   });
 }
