@@ -67,18 +67,18 @@ function udpExchange<T>(server: Server, request: Buffer, deadline: number, opts:
     const onAbort = () => finish(() => reject(new WireError('TIMEOUT', `the exchange with ${describe(server)} was cancelled`)));
     opts.signal?.addEventListener('abort', onAbort);
     if (opts.signal?.aborted) return onAbort();
+    const unreachable = (err: NodeJS.ErrnoException) =>
+      finish(() => reject(new WireError('NETWORK', `${describe(server)} is unreachable over UDP (${err.code ?? err.message})`)));
     const send = () => {
       if (done) return;
       const left = deadline - Date.now();
       if (left <= 0) return finish(() => reject(timeoutError(server, 'UDP', last)));
-      socket.send(request, (err) => {
-        if (err) finish(() => reject(new WireError('NETWORK', `cannot send to ${describe(server)}: ${err.message}`)));
-      });
       timer = setTimeout(send, Math.min(interval, left));
+      socket.send(request, (err) => {
+        if (err) unreachable(err);
+      });
     };
-    socket.on('error', (err: NodeJS.ErrnoException) =>
-      finish(() => reject(new WireError('NETWORK', `${describe(server)} is unreachable over UDP (${err.code ?? err.message})`))),
-    );
+    socket.on('error', unreachable);
     socket.on('message', (raw) => {
       if (raw.length >= 4 && raw.readUInt16BE(0) === id && (raw[2]! & 0x82) === 0x82) return finish(() => resolve({ truncated: true }));
       try {
@@ -90,7 +90,8 @@ function udpExchange<T>(server: Server, request: Buffer, deadline: number, opts:
       }
     });
     // Connected: the kernel drops datagrams from anyone but the server, and reports ICMP errors.
-    socket.connect(server.port, server.host, send);
+    // Without a route (cable pulled, no IPv6) connect itself fails, through its callback only.
+    socket.connect(server.port, server.host, (err?: Error) => (err ? unreachable(err) : send()));
   });
 }
 

@@ -1,7 +1,7 @@
 // A daemon child process the test can signal, watch and wait for.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI } from '../helpers/cli.js';
+import { CLI, nodeArgv } from '../helpers/cli.js';
 
 /** `ddnsd run`, the built program as a user or systemd starts it. */
 export const DAEMON = [CLI, 'run'];
@@ -15,8 +15,9 @@ export interface DaemonChild {
   kill(sig: NodeJS.Signals): void;
 }
 
-export function startDaemon(args: readonly string[], env: NodeJS.ProcessEnv = {}): DaemonChild {
-  const child = spawn(process.execPath, [...DAEMON, ...args], {
+export function startDaemon(args: readonly string[], env: NodeJS.ProcessEnv = {}, netns?: string): DaemonChild {
+  const [file, argv] = nodeArgv([...DAEMON, ...args], netns);
+  const child = spawn(file, argv, {
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -22,11 +22,14 @@ async function udpServer(host: string, reply: (msg: Buffer, send: (b: Buffer) =>
     seen.push(msg);
     reply(msg, (b) => sock.send(b, from.port, from.address));
   });
-  await new Promise<void>((r) => sock.bind(0, host, () => r()));
+  await new Promise<void>((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind(0, host, () => resolve());
+  });
   return { server: { host, port: sock.address().port }, seen, close: () => sock.close() };
 }
 
-async function tcpServer(host: string, port: number, reply: Buffer): Promise<{ seen: Buffer[]; close(): void }> {
+function tcpServer(host: string, port: number, reply: Buffer): Promise<{ seen: Buffer[]; close(): void }> {
   const seen: Buffer[] = [];
   const srv = net.createServer((c) => {
     c.on('data', (d) => {
@@ -36,8 +39,23 @@ async function tcpServer(host: string, port: number, reply: Buffer): Promise<{ s
       c.end(Buffer.concat([len, reply]));
     });
   });
-  await new Promise<void>((r) => srv.listen(port, host, () => r()));
-  return { seen, close: () => srv.close() };
+  return new Promise((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(port, host, () => resolve({ seen, close: () => srv.close() }));
+  });
+}
+
+/** A UDP and a TCP server on one port (DNS falls back to TCP on the same port). */
+async function udpAndTcp(udpReply: Buffer, tcpReply: Buffer) {
+  for (let attempt = 0; ; attempt++) {
+    const udp = await udpServer('127.0.0.1', (_m, send) => send(udpReply));
+    try {
+      return { udp, tcp: await tcpServer('127.0.0.1', udp.server.port, tcpReply) };
+    } catch (e) {
+      udp.close(); // that port is taken for TCP by someone else: try another
+      if (attempt === 20) throw e;
+    }
+  }
 }
 
 test('server on ::1 → exchange over UDP → its answer', async () => {
@@ -51,8 +69,7 @@ test('server on ::1 → exchange over UDP → its answer', async () => {
 });
 
 test('truncated UDP answer (TC) → exchange → the same request again over TCP, its answer taken', async () => {
-  const udp = await udpServer('127.0.0.1', (_m, send) => send(answer('aa00')));
-  const tcp = await tcpServer('127.0.0.1', udp.server.port, answer('a808'));
+  const { udp, tcp } = await udpAndTcp(answer('aa00'), answer('a808'));
   try {
     const m = await exchange(udp.server, REQUEST, { timeoutMs: 5000, handle });
     assert.equal(m.rcode, 8);
@@ -64,8 +81,7 @@ test('truncated UDP answer (TC) → exchange → the same request again over TCP
 });
 
 test('message over 512 octets → exchange → TCP only', async () => {
-  const udp = await udpServer('127.0.0.1', (_m, send) => send(answer('a805')));
-  const tcp = await tcpServer('127.0.0.1', udp.server.port, answer('a800'));
+  const { udp, tcp } = await udpAndTcp(answer('a805'), answer('a800'));
   const big = Buffer.concat([REQUEST, Buffer.alloc(600)]);
   try {
     const m = await exchange(udp.server, big, { timeoutMs: 5000, handle: (raw) => parseMessage(raw) });

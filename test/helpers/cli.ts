@@ -20,13 +20,21 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   timeoutMs?: number;
+  /** Run inside this network namespace (`ip netns exec`, which execs: the pid is node's). */
+  netns?: string;
+}
+
+/** The argv that starts node with `args`, inside `netns` when one is given. */
+export function nodeArgv(args: readonly string[], netns?: string): [string, string[]] {
+  return netns ? ['ip', ['netns', 'exec', netns, process.execPath, ...args]] : [process.execPath, [...args]];
 }
 
 /** Run `node dist/cli.js ...args`. The environment is minimal unless `env` adds to it. */
 export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const [file, argv] = nodeArgv([CLI, ...args], opts.netns);
+    const child = spawn(file, argv, {
       cwd: opts.cwd ?? tmpdir(),
       env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
