@@ -338,7 +338,10 @@ export class Rfc2136 implements Provider {
           lastError = this.wireError(err, describe(server), `SOA ${current}`);
         }
       }
-      if (!answer) throw lastError!;
+      if (!answer) {
+        const why = lastError!;
+        throw new DdnsError(why.kind, why.code, `cannot find the zone of ${name}: ${why.message}`, { cause: why });
+      }
       if (answer.soa) return answer.soa;
       if (!current.includes('.')) {
         throw configError('RFC2136_NO_ZONE', `cannot find the enclosing zone of ${name} (no SOA record up to the root); set zone and server`);

@@ -43,3 +43,18 @@ test('a server that never answers → three checks and an apply → all transien
     silent.close();
   }
 });
+
+test('neither zone nor server, the resolver silent → apply → transient, saying the zone could not be found and which resolver failed', async () => {
+  const silent = dgram.createSocket('udp4');
+  await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+  const port = silent.address().port;
+  try {
+    const p = new Rfc2136('home', { key: KEY, tcp: false, timeout: 1_000 }, { resolvers: () => [{ host: '127.0.0.1', port }], lookup: async () => '127.0.0.2' });
+    const [o] = await p.apply([change('a.example.test', 'ipv4', '192.0.2.1')], testContext());
+    assert.equal(o!.status, 'failed');
+    assert.ok(o!.status === 'failed' && o!.error.kind === 'transient');
+    assert.match(o!.status === 'failed' ? o!.error.message : '', new RegExp(`^cannot find the zone of a\\.example\\.test: no answer from 127\\.0\\.0\\.1:${port} over UDP in time`));
+  } finally {
+    silent.close();
+  }
+});
