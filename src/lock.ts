@@ -26,8 +26,14 @@ export function acquireLock(statePath: string): Lock {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } catch (err) {
+        unlinkSync(path); // an empty lock would read as "being taken" to the next run
+        throw err;
+      } finally {
+        closeSync(fd);
+      }
       let released = false;
       return {
         release() {

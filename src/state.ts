@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { configError } from './errors.js';
+import { configError, transient } from './errors.js';
 import type { Family } from './types.js';
 
 export interface Stopped {
@@ -77,7 +77,7 @@ export function readState(path: string): { state: State; warning?: string } {
   }
 }
 
-/** Write the state atomically. Throws a config-kind DdnsError naming the path on failure. */
+/** Write the state atomically. Throws a DdnsError naming the path on failure (transient when the disk is full). */
 export function writeState(path: string, state: State): void {
   const dir = dirname(path);
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -109,9 +109,14 @@ export function writeState(path: string, state: State): void {
 
 export function stateDirError(path: string, err: unknown) {
   const code = (err as NodeJS.ErrnoException).code ?? String(err);
-  const why: Record<string, string> = { EACCES: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left', ENOTDIR: 'a parent is not a directory', EPERM: 'operation not permitted' };
+  const must = 'ddnsd must remember what it published or it would update every run';
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    // A full disk passes: exit 1 and let cron or the daemon try again.
+    return transient('STATE_NO_SPACE', `cannot write the state file ${path}: no space left in ${dirname(path)}; ${must} — free some space`);
+  }
+  const why: Record<string, string> = { EACCES: 'permission denied', EROFS: 'read-only file system', ENOTDIR: 'a parent is not a directory', EPERM: 'operation not permitted' };
   return configError(
     'STATE_UNWRITABLE',
-    `cannot write the state file ${path} in ${dirname(path)} (${why[code] ?? code}); ddnsd must remember what it published or it would update every run — fix the directory's permissions or set state: / --state`,
+    `cannot write the state file ${path} in ${dirname(path)} (${why[code] ?? code}); ${must} — fix the directory's permissions or set state: / --state`,
   );
 }
