@@ -2,14 +2,14 @@
 // user keys; the client files live in a directory whose name has a space and a % in it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import detector from '../../src/detect/ssh.js';
 import { checkAccept } from '../../src/detect/address.js';
 import { settings, testContext } from './support.js';
-import { freePort, startSshd, type Sshd } from './sshd.js';
+import { startSshd, type Sshd } from './sshd.js';
 
 let sshd: Sshd;
 let clientDir: string;
@@ -58,8 +58,11 @@ test('a server whose host key is not in known_hosts → detect → unavailable: 
 test('a server that accepts but never speaks → detect with a 1.5 s timeout → unavailable, ssh killed', async () => {
   const sockets: Socket[] = [];
   const mute: Server = createServer((s) => sockets.push(s));
-  const port = await freePort();
-  await new Promise<void>((r) => mute.listen(port, '127.0.0.1', r));
+  await new Promise<void>((resolve, reject) => {
+    mute.once('error', reject);
+    mute.listen(0, '127.0.0.1', resolve);
+  });
+  const port = (mute.address() as AddressInfo).port;
   try {
     const started = Date.now();
     const got = await detector.detect(remote('root@127.0.0.1', { port }, 1500), 'ipv4', ctx);

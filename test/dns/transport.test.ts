@@ -6,6 +6,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { exchange, type Server } from '../../src/dns/transport.js';
 import { checkAnswer, parseMessage } from '../../src/dns/message.js';
+import { bindUdpAndTcp } from '../helpers/ports.js';
 
 const REQUEST = Buffer.from('beef28000000000000000000', 'hex');
 const answer = (flags: string, id = 'beef') => Buffer.from(`${id}${flags}0000000000000000`, 'hex');
@@ -15,13 +16,21 @@ const handle = (raw: Buffer) => {
   return m;
 };
 
-async function udpServer(host: string, reply: (msg: Buffer, send: (b: Buffer) => void) => void): Promise<{ server: Server; seen: Buffer[]; close(): void }> {
+type Reply = (msg: Buffer, send: (b: Buffer) => void) => void;
+
+/** An unbound UDP socket that records what it gets and answers through `reply`. */
+function udpSocket(host: string, reply: Reply, seen: Buffer[]): dgram.Socket {
   const sock = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
-  const seen: Buffer[] = [];
   sock.on('message', (msg, from) => {
     seen.push(msg);
     reply(msg, (b) => sock.send(b, from.port, from.address));
   });
+  return sock;
+}
+
+async function udpServer(host: string, reply: Reply): Promise<{ server: Server; seen: Buffer[]; close(): void }> {
+  const seen: Buffer[] = [];
+  const sock = udpSocket(host, reply, seen);
   await new Promise<void>((resolve, reject) => {
     sock.once('error', reject);
     sock.bind(0, host, () => resolve());
@@ -29,33 +38,23 @@ async function udpServer(host: string, reply: (msg: Buffer, send: (b: Buffer) =>
   return { server: { host, port: sock.address().port }, seen, close: () => sock.close() };
 }
 
-function tcpServer(host: string, port: number, reply: Buffer): Promise<{ seen: Buffer[]; close(): void }> {
-  const seen: Buffer[] = [];
-  const srv = net.createServer((c) => {
-    c.on('data', (d) => {
-      seen.push(d.subarray(2));
-      const len = Buffer.alloc(2);
-      len.writeUInt16BE(reply.length);
-      c.end(Buffer.concat([len, reply]));
-    });
-  });
-  return new Promise((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(port, host, () => resolve({ seen, close: () => srv.close() }));
-  });
-}
-
 /** A UDP and a TCP server on one port (DNS falls back to TCP on the same port). */
 async function udpAndTcp(udpReply: Buffer, tcpReply: Buffer) {
-  for (let attempt = 0; ; attempt++) {
-    const udp = await udpServer('127.0.0.1', (_m, send) => send(udpReply));
-    try {
-      return { udp, tcp: await tcpServer('127.0.0.1', udp.server.port, tcpReply) };
-    } catch (e) {
-      udp.close(); // that port is taken for TCP by someone else: try another
-      if (attempt === 20) throw e;
-    }
-  }
+  const udpSeen: Buffer[] = [];
+  const tcpSeen: Buffer[] = [];
+  const srv = net.createServer((c) => {
+    c.on('data', (d) => {
+      tcpSeen.push(d.subarray(2));
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(tcpReply.length);
+      c.end(Buffer.concat([len, tcpReply]));
+    });
+  });
+  const { udp, port } = await bindUdpAndTcp('127.0.0.1', () => udpSocket('127.0.0.1', (_m, send) => send(udpReply), udpSeen), srv);
+  return {
+    udp: { server: { host: '127.0.0.1', port }, seen: udpSeen, close: () => udp.close() },
+    tcp: { seen: tcpSeen, close: () => srv.close() },
+  };
 }
 
 test('server on ::1 → exchange over UDP → its answer', async () => {

@@ -5,7 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { freePort, startBind, ZONE, type Bind } from './bind.js';
+import { startBind, ZONE, type Bind } from './bind.js';
+import { bindUdpAndTcp } from '../helpers/ports.js';
 import { change, testContext } from './context.js';
 import { BATCH, Rfc2136 } from '../../providers/rfc2136/index.js';
 import type { Rfc2136Settings } from '../../providers/rfc2136/config.js';
@@ -17,21 +18,23 @@ let sent = 0;
 const closers: (() => void)[] = [];
 before(async () => {
   bind = await startBind();
-  port = await freePort();
   // UDP: each datagram is a message.
-  const relay = dgram.createSocket('udp4');
+  let relay: dgram.Socket;
   const upstream = dgram.createSocket('udp4');
   const clients = new Map<number, dgram.RemoteInfo>();
-  relay.on('message', (msg, from) => {
-    sent += 1;
-    clients.set(msg.readUInt16BE(0), from);
-    upstream.send(msg, bind.port, '127.0.0.1');
-  });
+  const makeRelay = () => {
+    const r = dgram.createSocket('udp4');
+    r.on('message', (msg, from) => {
+      sent += 1;
+      clients.set(msg.readUInt16BE(0), from);
+      upstream.send(msg, bind.port, '127.0.0.1');
+    });
+    return r;
+  };
   upstream.on('message', (msg) => {
     const to = clients.get(msg.readUInt16BE(0));
     if (to) relay.send(msg, to.port, to.address);
   });
-  await new Promise<void>((r) => relay.bind(port, '127.0.0.1', () => r()));
   // TCP (messages over 512 bytes): count the length-prefixed messages the client writes.
   const tcp = net.createServer((client) => {
     const server = net.connect(bind.port, '127.0.0.1');
@@ -47,7 +50,7 @@ before(async () => {
     client.on('error', () => server.destroy());
     server.on('error', () => client.destroy());
   });
-  await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', () => r()));
+  ({ udp: relay, port } = await bindUdpAndTcp('127.0.0.1', makeRelay, tcp));
   closers.push(() => relay.close(), () => upstream.close(), () => tcp.close());
 });
 after(async () => {

@@ -5,6 +5,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Packet } from 'dns-packet';
+import { bindUdpAndTcp } from '../../helpers/ports.js';
 
 export interface FakeServer {
   port: number;
@@ -14,37 +15,44 @@ export interface FakeServer {
 
 /** With `tcp`, the same port also answers over TCP, one answer per query. */
 export async function fakeDns(reply: (query: Packet) => Buffer[], tcp?: (query: Packet) => Buffer): Promise<FakeServer> {
-  const socket: Socket = createSocket('udp4');
   const queries: Packet[] = [];
-  socket.on('message', (msg, rinfo) => {
-    const query = dnsPacket.decode(msg);
-    queries.push(query);
-    for (const out of reply(query)) socket.send(out, rinfo.port, rinfo.address);
+  const makeUdp = () => {
+    const socket: Socket = createSocket('udp4');
+    socket.on('message', (msg, rinfo) => {
+      const query = dnsPacket.decode(msg);
+      queries.push(query);
+      for (const out of reply(query)) socket.send(out, rinfo.port, rinfo.address);
+    });
+    return socket;
+  };
+  if (!tcp) {
+    const socket = makeUdp();
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(0, '127.0.0.1', () => resolve());
+    });
+    return { port: socket.address().port, queries, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
+  }
+  const server = createServer((conn) => {
+    let buf = Buffer.alloc(0);
+    conn.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length < 2 || buf.length < 2 + buf.readUInt16BE(0)) return;
+      const query = dnsPacket.decode(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      queries.push(query);
+      const out = tcp(query);
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(out.length);
+      conn.end(Buffer.concat([len, out]));
+    });
   });
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const port = socket.address().port;
-  const server = tcp
-    ? createServer((conn) => {
-        let buf = Buffer.alloc(0);
-        conn.on('data', (chunk) => {
-          buf = Buffer.concat([buf, chunk]);
-          if (buf.length < 2 || buf.length < 2 + buf.readUInt16BE(0)) return;
-          const query = dnsPacket.decode(buf.subarray(2, 2 + buf.readUInt16BE(0)));
-          queries.push(query);
-          const out = tcp(query);
-          const len = Buffer.alloc(2);
-          len.writeUInt16BE(out.length);
-          conn.end(Buffer.concat([len, out]));
-        });
-      })
-    : null;
-  if (server) await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { udp, port } = await bindUdpAndTcp('127.0.0.1', makeUdp, server);
   return {
     port,
     queries,
     close: async () => {
-      await new Promise<void>((resolve) => socket.close(() => resolve()));
-      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => udp.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
