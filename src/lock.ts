@@ -1,5 +1,8 @@
-// One ddnsd per state file: a lock file `<state>.lock` created exclusively, holding our pid.
-// A lock left by a process that no longer exists is taken over.
+// One ddnsd per state file: a lock file `<state>.lock` created exclusively, holding our pid and,
+// where /proc exists, our start time in clock ticks since boot. A lock left by a process that no
+// longer exists is taken over — and so is one whose pid now belongs to a process that started
+// at another time: after a power cut the old pid is often some unrelated process, and a pid
+// alone would make every later run exit 4.
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DdnsError } from './errors.js';
@@ -27,7 +30,7 @@ export function acquireLock(statePath: string): Lock {
     try {
       const fd = openSync(path, 'wx', 0o600);
       try {
-        writeSync(fd, `${process.pid}\n`);
+        writeSync(fd, `${[process.pid, startTicks(process.pid)].filter((x) => x !== null).join(' ')}\n`);
       } catch (err) {
         unlinkSync(path); // an empty lock would read as "being taken" to the next run
         throw err;
@@ -51,8 +54,8 @@ export function acquireLock(statePath: string): Lock {
       if (code !== 'EEXIST') throw stateDirError(statePath, err);
       const holder = readHolder(path);
       const justCreated = holder === null && youngerThan(path, 5000); // its pid is being written
-      if (justCreated || (holder !== null && holder !== process.pid && alive(holder))) {
-        throw new LockedError(`another ddnsd (pid ${holder ?? '?'}) holds the lock on ${statePath}; not running a second cycle at the same time`);
+      if (justCreated || (holder !== null && holder.pid !== process.pid && holds(holder))) {
+        throw new LockedError(`another ddnsd (pid ${holder?.pid ?? '?'}) holds the lock on ${statePath}; not running a second cycle at the same time`);
       }
       try {
         unlinkSync(path); // stale: its process is gone
@@ -64,10 +67,35 @@ export function acquireLock(statePath: string): Lock {
   throw new LockedError(`could not take the lock ${path}`);
 }
 
-function readHolder(path: string): number | null {
+interface Holder {
+  pid: number;
+  /** Its start time as written in the lock; null in locks written without /proc. */
+  start: string | null;
+}
+
+function readHolder(path: string): Holder | null {
   try {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    const [pid, start] = readFileSync(path, 'utf8').trim().split(' ');
+    const n = Number(pid);
+    return Number.isInteger(n) && n > 0 ? { pid: n, start: start ?? null } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The holder still runs: its pid is alive and, where both are known, started when it did. */
+function holds(holder: Holder): boolean {
+  if (!alive(holder.pid)) return false;
+  const now = holder.start === null ? null : startTicks(holder.pid);
+  return now === null || now === holder.start;
+}
+
+/** A process's start time in clock ticks since boot (/proc/PID/stat field 22); null without /proc. */
+export function startTicks(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
 // Faults a user meets: a corrupt state file, a state directory that cannot be written, a
-// missing secret file, a typo in the config, two runs at once — and no secret in any output.
+// missing secret file, a typo in the config, two runs at once, a stale lock — and no secret in
+// any output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -99,6 +100,22 @@ test('two runs at once on one state file → the second exits 4 and sends nothin
     assert.match(second.stderr, /another ddnsd \(pid \d+\) holds the lock/);
     release();
     assert.equal((await first).code, 0);
+    assert.equal(server.requests.length, 1);
+  } finally {
+    t.cleanup();
+    await server.close();
+  }
+});
+
+test('lock left by a power cut, its pid now another process → --once → taken over, updated, exit 0', async () => {
+  const server = await startDyndns2({ username: 'u', password: 'p', hosts: ['home.example.com'] });
+  const t = tempDir();
+  try {
+    const file = config(t.dir, server.url);
+    // The test runner is alive, but it did not start at the time the lock says.
+    writeFileSync(join(t.dir, 'state.json.lock'), `${process.pid} 1\n`);
+    const r = await runCli(['--once', '-c', file, '--ip', A1]);
+    assert.equal(r.code, 0, r.stderr);
     assert.equal(server.requests.length, 1);
   } finally {
     t.cleanup();

@@ -70,7 +70,7 @@ test('ddnsd run under strace → a few cycles and SIGTERM → every system call 
     const spawnError = new Promise<never>((_, reject) => strace.on('error', (e) => reject(new Error(`strace did not run (apt-get install strace): ${e.message}`))));
     await Promise.race([new Promise((r) => setTimeout(r, 3500)), spawnError]);
     // strace started from a script ignores SIGTERM itself: stop ddnsd (its pid is in the lock).
-    process.kill(Number(readFileSync(join(tmp.dir, 'state.json.lock'), 'utf8')), 'SIGTERM');
+    process.kill(Number(readFileSync(join(tmp.dir, 'state.json.lock'), 'utf8').split(' ')[0]), 'SIGTERM');
     assert.equal(await Promise.race([exited, spawnError]), 0, log);
     assert.ok(dyn.requests.length >= 1, `no update was sent: ${log}`);
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyState, readState, writeState } from '../../src/state.js';
-import { acquireLock } from '../../src/lock.js';
+import { acquireLock, startTicks } from '../../src/lock.js';
 import { tempDir } from '../helpers/cli.js';
 
 test('state write → mode 0600, no temp file left, read back equal', () => {
@@ -61,6 +61,24 @@ test('lock held by a live process → LOCKED; left by a dead one → taken over'
     const again = acquireLock(path);
     again.release();
     lock.release();
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('lock file content → pid and start time; a live pid that started at another time (reused after a reboot) → taken over', () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'state.json');
+    const lock = acquireLock(path);
+    assert.equal(readFileSync(`${path}.lock`, 'utf8'), `${process.pid} ${startTicks(process.pid)}\n`);
+    lock.release();
+    const parent = startTicks(process.ppid)!;
+    assert.match(parent, /^\d+$/);
+    writeFileSync(`${path}.lock`, `${process.ppid} ${parent}\n`); // the live process that wrote it
+    assert.throws(() => acquireLock(path), /another ddnsd \(pid \d+\) holds the lock/);
+    writeFileSync(`${path}.lock`, `${process.ppid} ${Number(parent) + 1}\n`); // that pid, another process
+    acquireLock(path).release();
   } finally {
     t.cleanup();
   }
