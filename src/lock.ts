@@ -31,11 +31,19 @@ export function acquireLock(statePath: string): Lock {
       const fd = openSync(path, 'wx', 0o600);
       try {
         writeSync(fd, `${[process.pid, startTicks(process.pid)].filter((x) => x !== null).join(' ')}\n`);
+        closeSync(fd); // on NFS a full disk may only show here
       } catch (err) {
-        unlinkSync(path); // an empty lock would read as "being taken" to the next run
+        try {
+          closeSync(fd);
+        } catch {
+          /* already closed */
+        }
+        try {
+          unlinkSync(path); // an empty lock would read as "being taken" to the next run
+        } catch {
+          /* the write's error is the one to report */
+        }
         throw err;
-      } finally {
-        closeSync(fd);
       }
       let released = false;
       return {

@@ -111,8 +111,9 @@ export function stateDirError(path: string, err: unknown) {
   const code = (err as NodeJS.ErrnoException).code ?? String(err);
   const must = 'ddnsd must remember what it published or it would update every run';
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    // A full disk passes: exit 1 and let cron or the daemon try again.
-    return transient('STATE_NO_SPACE', `cannot write the state file ${path}: no space left in ${dirname(path)}; ${must} — free some space`);
+    // A full disk is temporary: exit 1 and let cron or the daemon try again.
+    const why = code === 'ENOSPC' ? 'no space left' : 'disk quota exceeded';
+    return transient('STATE_NO_SPACE', `cannot write the state file ${path}: ${why} in ${dirname(path)}; ${must} — free some space`);
   }
   const why: Record<string, string> = { EACCES: 'permission denied', EROFS: 'read-only file system', ENOTDIR: 'a parent is not a directory', EPERM: 'operation not permitted' };
   return configError(

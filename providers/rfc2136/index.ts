@@ -294,13 +294,20 @@ export class Rfc2136 implements Provider {
     if (zone && configured) return { zone, server: configured };
     // nsupdate: SOA queries go to the configured server, else to the system's resolvers.
     const askAt = configured ? [configured] : this.deps.resolvers();
-    const found = await this.findZone(zone ?? name, askAt, ctx);
-    if (zone && found.zone !== zone) {
-      throw configError('RFC2136_ZONE', `zone ${zone} has no SOA of its own (the enclosing zone is ${found.zone}); check zone`);
+    // Say what was being looked for: the addresses in these errors are not ones the user set.
+    const looking = zone ? `cannot find the primary server of zone ${zone}` : `cannot find the zone of ${name}`;
+    try {
+      const found = await this.findZone(zone ?? name, askAt, ctx);
+      if (zone && found.zone !== zone) {
+        throw configError('RFC2136_ZONE', `zone ${zone} has no SOA of its own (the enclosing zone is ${found.zone}); check zone`);
+      }
+      const server = configured ?? (await this.resolve(found.mname));
+      ctx.log.debug(`${name}: zone ${found.zone}, primary ${describe(server)}`);
+      return { zone: found.zone, server };
+    } catch (err) {
+      if (!(err instanceof DdnsError) || err.kind === 'config') throw err;
+      throw new DdnsError(err.kind, err.code, `${looking}: ${err.message}`, { cause: err, ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) });
     }
-    const server = configured ?? (await this.resolve(found.mname));
-    ctx.log.debug(`${name}: zone ${found.zone}, primary ${describe(server)}`);
-    return { zone: found.zone, server };
   }
 
   private async resolve(hostPort: string): Promise<Server> {
@@ -338,10 +345,7 @@ export class Rfc2136 implements Provider {
           lastError = this.wireError(err, describe(server), `SOA ${current}`);
         }
       }
-      if (!answer) {
-        const why = lastError!;
-        throw new DdnsError(why.kind, why.code, `cannot find the zone of ${name}: ${why.message}`, { cause: why });
-      }
+      if (!answer) throw lastError!;
       if (answer.soa) return answer.soa;
       if (!current.includes('.')) {
         throw configError('RFC2136_NO_ZONE', `cannot find the enclosing zone of ${name} (no SOA record up to the root); set zone and server`);

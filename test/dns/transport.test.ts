@@ -33,7 +33,10 @@ async function udpServer(host: string, reply: Reply): Promise<{ server: Server; 
   const sock = udpSocket(host, reply, seen);
   await new Promise<void>((resolve, reject) => {
     sock.once('error', reject);
-    sock.bind(0, host, () => resolve());
+    sock.bind(0, host, () => {
+      sock.off('error', reject); // later errors must fail the test loudly
+      resolve();
+    });
   });
   return { server: { host, port: sock.address().port }, seen, close: () => sock.close() };
 }

@@ -1,6 +1,7 @@
 // The state directory on a full disk (a 64 KiB tmpfs mounted by this test, filled up): ddnsd says
 // so in one line and exits 1 (it passes, unlike a permission problem), leaves no empty lock file
-// behind to block the next run, and carries on as soon as there is space again.
+// behind to block the next run, and carries on as soon as there is space again. The tests run in
+// order and each starts from what the one before left.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,11 +47,11 @@ before(async () => {
 });
 
 after(async () => {
-  await dyn?.close();
   try {
     sh(['umount', full]);
   } finally {
     tmp.cleanup();
+    await dyn?.close();
   }
 });
 

@@ -9,9 +9,13 @@ export async function bindUdpAndTcp(host: string, makeUdp: () => dgram.Socket, t
   for (let attempt = 1; ; attempt++) {
     const udp = makeUdp();
     await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
+      const failed = (err: Error) => {
+        udp.close();
+        reject(err);
+      };
+      udp.once('error', failed);
       udp.bind(0, host, () => {
-        udp.off('error', reject);
+        udp.off('error', failed);
         resolve();
       });
     });

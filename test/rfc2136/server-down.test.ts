@@ -44,17 +44,21 @@ test('a server that never answers → three checks and an apply → all transien
   }
 });
 
-test('neither zone nor server, the resolver silent → apply → transient, saying the zone could not be found and which resolver failed', async () => {
-  const silent = dgram.createSocket('udp4');
-  await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
-  const port = silent.address().port;
-  try {
-    const p = new Rfc2136('home', { key: KEY, tcp: false, timeout: 1_000 }, { resolvers: () => [{ host: '127.0.0.1', port }], lookup: async () => '127.0.0.2' });
-    const [o] = await p.apply([change('a.example.test', 'ipv4', '192.0.2.1')], testContext());
-    assert.equal(o!.status, 'failed');
-    assert.ok(o!.status === 'failed' && o!.error.kind === 'transient');
-    assert.match(o!.status === 'failed' ? o!.error.message : '', new RegExp(`^cannot find the zone of a\\.example\\.test: no answer from 127\\.0\\.0\\.1:${port} over UDP in time`));
-  } finally {
-    silent.close();
-  }
-});
+for (const [zone, says] of [
+  [undefined, 'cannot find the zone of a\\.example\\.test'],
+  ['example.test', 'cannot find the primary server of zone example\\.test'],
+] as const) {
+  test(`server absent, zone ${zone ?? 'absent'}, the resolver silent → apply → transient, saying what it was looking for and which resolver failed`, async () => {
+    const silent = dgram.createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    const port = silent.address().port;
+    try {
+      const p = new Rfc2136('home', { zone, key: KEY, tcp: false, timeout: 1_000 }, { resolvers: () => [{ host: '127.0.0.1', port }], lookup: async () => '127.0.0.2' });
+      const [o] = await p.apply([change('a.example.test', 'ipv4', '192.0.2.1')], testContext());
+      assert.ok(o!.status === 'failed' && o!.error.kind === 'transient');
+      assert.match(o!.status === 'failed' ? o!.error.message : '', new RegExp(`^${says}: no answer from 127\\.0\\.0\\.1:${port} over UDP in time`));
+    } finally {
+      silent.close();
+    }
+  });
+}

@@ -29,7 +29,10 @@ export async function fakeDns(reply: (query: Packet) => Buffer[], tcp?: (query: 
     const socket = makeUdp();
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => resolve());
+      socket.bind(0, '127.0.0.1', () => {
+        socket.off('error', reject); // later errors must fail the test loudly
+        resolve();
+      });
     });
     return { port: socket.address().port, queries, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
   }
