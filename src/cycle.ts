@@ -11,7 +11,7 @@ import { detectFamily, type FamilyResult } from './detect/run.js';
 import { deadline } from './deadline.js';
 import { DdnsError, EXIT, transient } from './errors.js';
 import { plan, type Decision } from './plan.js';
-import { entryKey, readState, writeState, type Entry, type State } from './state.js';
+import { checkRoom, entryKey, readState, setAside, writeState, type Entry, type State } from './state.js';
 import { rrType, type Change, type Family, type Outcome, type RecordSpec } from './types.js';
 
 export interface CycleOptions {
@@ -64,6 +64,9 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
     const planText = decisions.map(describePlan);
     const missing = decisions.some((d) => d.kind === 'unavailable');
     return { exitCode: missing ? EXIT.transient : EXIT.ok, decisions, detections, planText };
+  }
+  if (loaded.damaged) {
+    ctx.log.warn(`kept the damaged state file as ${setAside(cfg.state)}; a new one is written after the next confirmed outcome`);
   }
 
   const providers = new Map<string, Promise<Provider>>();
@@ -173,6 +176,8 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
     }),
   );
 
+  // An update whose outcome cannot be written would be sent again by every run.
+  if (updates.length > 0) checkRoom(cfg.state);
   await Promise.all(
     groupBy(updates, (c) => c.record.provider).map(async ([name, changes]) => {
       let outcomes: Outcome[];

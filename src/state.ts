@@ -1,9 +1,9 @@
 // What ddnsd knows it published, per record and family, kept across runs (cron, --once, the
 // daemon) in one JSON file. Written atomically: a temp file in the same directory, fsync,
-// rename, fsync of the directory; mode 0600. A corrupt or unreadable file is a warning and
-// counts as "unknown" — never a crash.
+// rename, fsync of the directory; mode 0600. A damaged state file is a warning, kept as
+// <path>.corrupt, and counts as "unknown"; a file that cannot be read or is not ours is an error.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { configError, transient } from './errors.js';
 import type { Family } from './types.js';
@@ -49,32 +49,70 @@ export function emptyState(): State {
   return { version: 1, salt: randomBytes(16).toString('base64url'), records: {} };
 }
 
-/** Read the state; a missing file is an empty state, a bad one an empty state plus a warning. */
-export function readState(path: string): { state: State; warning?: string } {
+/** What reading the state gave: the state, and a warning when the file was damaged. */
+export interface Loaded {
+  state: State;
+  warning?: string;
+  /** The file is a damaged ddnsd state file: set it aside (`setAside`) before the first write. */
+  damaged?: boolean;
+}
+
+/**
+ * Read the state. A missing file is an empty state; a damaged state file is an empty state plus a
+ * warning. A file ddnsd cannot read, or that is not a ddnsd state file at all (a config, a
+ * password file, a newer ddnsd's state), is an error: overwriting it would lose what it holds.
+ */
+export function readState(path: string): Loaded {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { state: emptyState() };
-    return { state: emptyState(), warning: `state file ${path} is unreadable (${code}); treating every record as unknown` };
+    if (code === 'EISDIR') throw configError('STATE_NOT_A_FILE', `state file ${path} is a directory; set state: / --state to a file in it`);
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code;
+    throw configError(
+      'STATE_UNREADABLE',
+      `cannot read the state file ${path} (${why}); it holds what was published, stops and backoffs — run ddnsd as the user that owns it, or fix its mode`,
+    );
   }
+  const damaged = (why: string): Loaded => ({
+    state: emptyState(),
+    damaged: true,
+    warning: `state file ${path} is corrupt (${why}); treating every record as unknown`,
+  });
+  const foreign = (what: string) =>
+    configError('STATE_FOREIGN', `${path} is ${what}; refusing to use it as the state file and overwrite it — check state: / --state`);
+  if (text.trim() === '') return damaged('empty');
+  // Never quote the file: it may be a secret file named by mistake.
+  if (!text.trimStart().startsWith('{')) throw foreign('not a ddnsd state file (not a JSON object)');
+  let data: Partial<State> & { version?: unknown };
   try {
-    const data = JSON.parse(text) as Partial<State>;
-    if (data?.version !== 1 || typeof data.records !== 'object' || data.records === null || typeof data.salt !== 'string') {
-      throw new Error('not a ddnsd state file of version 1');
-    }
-    for (const e of Object.values(data.records)) {
-      if (typeof e !== 'object' || e === null || typeof e.name !== 'string') throw new Error('an entry is malformed');
-      e.failures = Number.isInteger(e.failures) ? e.failures : 0;
-    }
-    return { state: data as State };
+    data = JSON.parse(text) as typeof data;
   } catch (err) {
-    return {
-      state: emptyState(),
-      warning: `state file ${path} is corrupt (${(err as Error).message}); treating every record as unknown — it is rewritten after the next confirmed outcome`,
-    };
+    return damaged(`invalid JSON${/ at position \d+/.exec((err as Error).message)?.[0] ?? ''}`);
   }
+  if (typeof data.version === 'number' && data.version > 1) {
+    throw foreign(`written by a newer ddnsd (state version ${data.version}); use that version, or move the file away`);
+  }
+  if (data.version !== 1) throw foreign('not a ddnsd state file (no "version": 1)');
+  if (typeof data.records !== 'object' || data.records === null || typeof data.salt !== 'string') return damaged('records or salt missing');
+  for (const e of Object.values(data.records)) {
+    if (typeof e !== 'object' || e === null || typeof e.name !== 'string') return damaged('an entry is malformed');
+    e.failures = Number.isInteger(e.failures) ? e.failures : 0;
+  }
+  return { state: data as State };
+}
+
+/** Keep a damaged state file as `<path>.corrupt` (the last one) instead of overwriting it. */
+export function setAside(path: string): string {
+  const kept = `${path}.corrupt`;
+  try {
+    renameSync(path, kept);
+  } catch (err) {
+    throw stateDirError(path, err);
+  }
+  return kept;
 }
 
 /** Write the state atomically. Throws a DdnsError naming the path on failure (transient when the disk is full). */
@@ -105,6 +143,27 @@ export function writeState(path: string, state: State): void {
     }
     throw stateDirError(path, err);
   }
+}
+
+/**
+ * Throw (transient) when the state's file system lacks room for a new copy of the state: twice
+ * its size (the temp file sits beside the old one) plus 16 KiB. Unknown (no statfs) passes.
+ */
+export function checkRoom(path: string): void {
+  let free: number;
+  try {
+    const fs = statfsSync(dirname(path));
+    free = (process.getuid?.() === 0 ? fs.bfree : fs.bavail) * fs.bsize;
+  } catch {
+    return;
+  }
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    /* no state yet */
+  }
+  if (free < 2 * size + 16 * 1024) throw stateDirError(path, Object.assign(new Error('no space'), { code: 'ENOSPC' }));
 }
 
 export function stateDirError(path: string, err: unknown) {

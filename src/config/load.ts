@@ -6,7 +6,7 @@
 //   4. cross-checks: records name known providers, plain-HTTP credentials, provider checks.
 // Every error names the file and the key path; nothing is sent before this succeeds.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
 import * as v from 'valibot';
@@ -172,8 +172,21 @@ export function familiesNeeded(records: readonly RecordSpec[]): Family[] {
 export function defaultStatePath(env: NodeJS.ProcessEnv, isRoot: boolean): string {
   if (env['STATE_DIRECTORY']) return join(env['STATE_DIRECTORY'].split(':')[0]!, 'state.json');
   if (isRoot) return '/var/lib/ddnsd/state.json';
-  const base = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
+  // Relative or empty values are ignored (the XDG rule): the state must not follow the cwd.
+  const abs = (p: string | undefined) => (p && isAbsolute(p) ? p : undefined);
+  const home = abs(env['HOME']) ?? abs(homedir()) ?? abs(passwdHome());
+  const base = abs(env['XDG_STATE_HOME']) ?? (home && join(home, '.local', 'state'));
+  if (!base) throw configError('STATE_PATH', 'no home directory to keep the state in (HOME is empty or relative); set state: or --state');
   return join(base, 'ddnsd', 'state.json');
+}
+
+/** The home directory in the user database (HOME aside); undefined for a uid without an entry. */
+function passwdHome(): string | undefined {
+  try {
+    return userInfo().homedir;
+  } catch {
+    return undefined;
+  }
 }
 
 function absolute(dir: string, path: string): string {

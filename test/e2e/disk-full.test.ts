@@ -65,6 +65,18 @@ test('state directory full → --once → exit 1 naming the file and "free some 
   assert.doesNotMatch(r.stdout + r.stderr, /pw-canary-2468|\n\s+at /);
 });
 
+test('state directory nearly full (the lock fits, a new state would not) → --once → exit 1 before anything is sent', async () => {
+  unfill();
+  fill();
+  const fillers = readdirSync(full).filter((f) => f.startsWith('filler-'));
+  for (const f of fillers.slice(0, 2)) rmSync(join(full, f)); // 8 KiB free
+  const r = await runCli(['--once', '-c', file, '--ip', '203.0.113.7']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /cannot write the state file .*: no space left in .*free some space/);
+  assert.equal(dyn.requests.length, 0, 'an update whose outcome cannot be kept is not sent');
+  assert.ok(!existsSync(`${state}.lock`));
+});
+
 test('space again → --once right away → updated, state written', async () => {
   unfill();
   const r = await runCli(['--once', '-c', file, '--ip', '203.0.113.7']);

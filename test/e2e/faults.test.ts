@@ -1,9 +1,9 @@
-// Faults a user meets: a corrupt state file, a state directory that cannot be written, a
-// missing secret file, a typo in the config, two runs at once, a stale lock — and no secret in
-// any output.
+// Faults a user meets: a corrupt state file, a state path that is not a state file or cannot be
+// read or written, a missing secret file, a typo in the config, two runs at once, a stale lock —
+// and no secret in any output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
 import { startDyndns2, startServer } from '../helpers/http.js';
@@ -19,7 +19,7 @@ function config(dir: string, server: string, extra: Record<string, unknown> = {}
   });
 }
 
-test('corrupt state file → warning naming it, one update, state rewritten; no update loop', async () => {
+test('corrupt state file → warning naming it, kept as .corrupt, one update, state rewritten; no update loop', async () => {
   const server = await startDyndns2({ username: 'u', password: 'p', hosts: ['home.example.com'] });
   const t = tempDir();
   try {
@@ -27,7 +27,9 @@ test('corrupt state file → warning naming it, one update, state rewritten; no 
     writeFileSync(join(t.dir, 'state.json'), '{"version":1,"records":');
     const r = await runCli(['--once', '-c', file, '--ip', A1]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /state file .*state\.json is corrupt/);
+    assert.match(r.stderr, /state file .*state\.json is corrupt \(invalid JSON\)/);
+    assert.match(r.stderr, /kept the damaged state file as .*state\.json\.corrupt/);
+    assert.equal(readFileSync(join(t.dir, 'state.json.corrupt'), 'utf8'), '{"version":1,"records":');
     const again = await runCli(['--once', '-c', file, '--ip', A1]);
     assert.equal(again.code, 0);
     assert.equal(server.requests.length, 1);
@@ -78,6 +80,69 @@ test('unknown config key → exit 2 naming it (check and --once alike)', async (
       assert.equal(r.code, 2);
       assert.match(r.stderr, /max_aeg: unknown key/);
     }
+  } finally {
+    t.cleanup();
+  }
+});
+
+for (const [what, setup, says] of [
+  ['the config file itself (JSON here)', (dir: string, file: string) => file, /is not a ddnsd state file \(no "version": 1\); refusing/],
+  ['a password file', (dir: string) => (writeFileSync(join(dir, 'pw'), 'canary-pw-1357\n', { mode: 0o600 }), join(dir, 'pw')), /is not a ddnsd state file \(not a JSON object\); refusing/],
+  ['a newer ddnsd\'s state', (dir: string) => (writeFileSync(join(dir, 'new.json'), '{"version":2,"salt":"x","records":{}}'), join(dir, 'new.json')), /written by a newer ddnsd \(state version 2\)/],
+  ['a directory', (dir: string) => dir, /is a directory; set state: \/ --state to a file in it/],
+] as const) {
+  test(`--state pointing at ${what} → --once → exit 2 naming it, nothing sent, the file untouched`, async () => {
+    const server = await startDyndns2({ username: 'u', password: 'p', hosts: ['home.example.com'] });
+    const t = tempDir();
+    try {
+      const file = config(t.dir, server.url);
+      const target = setup(t.dir, file);
+      const before = statSync(target).isFile() ? readFileSync(target, 'utf8') : null;
+      const r = await runCli(['--once', '-c', file, '--ip', A1, '--state', target]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, says);
+      assert.ok(r.stderr.includes(target));
+      assert.doesNotMatch(r.stderr, /canary/);
+      assert.equal(server.requests.length, 0);
+      if (before !== null) assert.equal(readFileSync(target, 'utf8'), before);
+    } finally {
+      t.cleanup();
+      await server.close();
+    }
+  });
+}
+
+test('state file another user owns, mode 0600 → --once as nobody → exit 2 "cannot read the state file", nothing sent, file kept', async () => {
+  const server = await startDyndns2({ username: 'u', password: 'p', hosts: ['home.example.com'] });
+  const t = tempDir();
+  try {
+    chmodSync(t.dir, 0o777);
+    const file = config(t.dir, server.url);
+    chmodSync(file, 0o644);
+    const first = await runCli(['--once', '-c', file, '--ip', A1]); // as root, like `sudo ddnsd --once`
+    assert.equal(first.code, 0, first.stderr);
+    const before = readFileSync(join(t.dir, 'state.json'), 'utf8');
+    const r = await runCli(['--once', '-c', file, '--ip', '93.184.216.35'], { uid: 65534 });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /cannot read the state file .*state\.json \(permission denied\); .*run ddnsd as the user that owns it/);
+    assert.equal(server.requests.length, 1);
+    assert.equal(readFileSync(join(t.dir, 'state.json'), 'utf8'), before);
+  } finally {
+    t.cleanup();
+    await server.close();
+  }
+});
+
+test('HOME set but empty, no state configured → check as nobody → the state goes under the home from the user database, never under the cwd', async () => {
+  const t = tempDir();
+  try {
+    chmodSync(t.dir, 0o755);
+    const file = writeConfig(t.dir, { records: [{ name: 'home.example.com', provider: 'p' }], providers: { p: { type: 'dyndns2', server: 'http://127.0.0.1:9', username: 'u', password: 'p' } } });
+    chmodSync(file, 0o644);
+    const r = await runCli(['check', '-c', file], { uid: 65534, env: { HOME: '' }, cwd: t.dir });
+    assert.equal(r.code, 0, r.stderr);
+    const state = (JSON.parse(r.stdout) as { state: string }).state;
+    assert.ok(state.startsWith('/') && state.endsWith('/.local/state/ddnsd/state.json'), state);
   } finally {
     t.cleanup();
   }

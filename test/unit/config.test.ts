@@ -105,4 +105,6 @@ test('default state path: STATE_DIRECTORY, root, then ~/.local/state', () => {
   assert.equal(defaultStatePath({ STATE_DIRECTORY: '/var/lib/ddnsd' }, false), '/var/lib/ddnsd/state.json');
   assert.equal(defaultStatePath({}, true), '/var/lib/ddnsd/state.json');
   assert.equal(defaultStatePath({ HOME: '/home/pi' }, false), '/home/pi/.local/state/ddnsd/state.json');
+  assert.equal(defaultStatePath({ HOME: '/home/pi', XDG_STATE_HOME: 'relative' }, false), '/home/pi/.local/state/ddnsd/state.json', 'a relative XDG_STATE_HOME is ignored');
+  assert.equal(defaultStatePath({ HOME: '/home/pi', XDG_STATE_HOME: '/srv/state' }, false), '/srv/state/ddnsd/state.json');
 });

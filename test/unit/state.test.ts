@@ -20,17 +20,51 @@ test('state write → mode 0600, no temp file left, read back equal', () => {
   }
 });
 
-test('corrupt or foreign state file → empty state and a warning naming the file', () => {
+test('damaged state file (truncated, empty, bad entry) → empty state, a warning naming the file, marked to be set aside', () => {
   const t = tempDir();
   try {
     const path = join(t.dir, 'state.json');
-    for (const junk of ['{"version":1,', '[]', '{"version":2,"records":{}}', 'null']) {
+    for (const junk of ['{"version":1,', '', '  \n', '{"version":1,"salt":"s","records":{"a/ipv4":null}}', '{"version":1}']) {
       writeFileSync(path, junk);
       const got = readState(path);
       assert.deepEqual(got.state.records, {});
+      assert.equal(got.damaged, true, JSON.stringify(junk));
       assert.match(got.warning!, new RegExp(`state file ${path} is corrupt`));
     }
     assert.equal(readState(join(t.dir, 'absent.json')).warning, undefined);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a file that is not a ddnsd state file (YAML, a password, JSON of another shape, a newer version) → config error naming it, never quoting it', () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'state.json');
+    for (const [content, says] of [
+      ['providers:\n  dd: { password: s3cret-canary }\n', /not a ddnsd state file \(not a JSON object\)/],
+      ['s3cret-canary\n', /not a ddnsd state file \(not a JSON object\)/],
+      ['[]', /not a ddnsd state file \(not a JSON object\)/],
+      ['{"name":"s3cret-canary","version":"1.0.0"}', /not a ddnsd state file \(no "version": 1\)/],
+      ['{"version":2,"records":{}}', /written by a newer ddnsd \(state version 2\)/],
+    ] as const) {
+      writeFileSync(path, content);
+      assert.throws(() => readState(path), (e: Error & { kind?: string }) => {
+        assert.equal(e.kind, 'config');
+        assert.match(e.message, says);
+        assert.ok(e.message.includes(path) && !e.message.includes('canary'), e.message);
+        return true;
+      });
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('state path is a directory → config error naming it', () => {
+  const t = tempDir();
+  try {
+    assert.throws(() => readState(t.dir), /state file .* is a directory/);
   } finally {
     t.cleanup();
   }
