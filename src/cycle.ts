@@ -193,8 +193,11 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
         }
       }
       for (const o of outcomes) record(o);
-      writeState(cfg.state, state);
-      dirty = false;
+      // Nothing recorded (the run was stopped mid-request): the state stays as it was.
+      if (dirty) {
+        writeState(cfg.state, state);
+        dirty = false;
+      }
     }),
   );
   if (dirty) writeState(cfg.state, state);
