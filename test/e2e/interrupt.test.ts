@@ -48,3 +48,35 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     }
   });
 }
+
+test('SIGTERM while the address detector does not answer → only that line, nothing planned or sent, no state', async () => {
+  const server = await startServer(() => new Promise(() => {}));
+  const t = tempDir();
+  try {
+    const state = join(t.dir, 'state.json');
+    const config = writeConfig(t.dir, {
+      state,
+      detect: { ipv4: [{ type: 'http', url: `${server.url}/`, accept: 'any' }] },
+      providers: { p: { type: 'dyndns2', server: server.url, username: 'u', password: 'pw-canary' } },
+      records: [{ name: 'home.example.com', provider: 'p' }],
+    });
+    for (const args of [[], ['--dry-run']]) {
+      const seen = server.requests.length;
+      const r = await runCli(['--once', '-c', config, ...args], {
+        onSpawn: async (child) => {
+          while (server.requests.length === seen && child.exitCode === null) await sleep(10);
+          child.kill('SIGTERM');
+        },
+      });
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stdout, '', 'no plan for a run that was stopped');
+      assert.match(r.stderr, /^\S+ error interrupted by SIGTERM; nothing more sent, state holds only confirmed outcomes\n$/);
+      assert.equal(server.requests.length, seen + 1, 'only the detector was asked');
+      assert.equal(existsSync(state), false);
+      assert.equal(existsSync(`${state}.lock`), false);
+    }
+  } finally {
+    t.cleanup();
+    await server.close();
+  }
+});
