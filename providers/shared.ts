@@ -2,7 +2,7 @@
 // imports: the config.ts files load this at start-up.
 import ipaddr from 'ipaddr.js';
 import { isLoopbackUrl } from '../src/url.js';
-import { transient } from '../src/errors.js';
+import { DdnsError, transient } from '../src/errors.js';
 
 /** Credentials never go over plain HTTP to a host off loopback unless `insecure: true`.
  * Returns a message naming the key, or null. */
@@ -30,16 +30,26 @@ export function sameAddress(a: string, b: string): boolean {
   return x.kind() === y.kind() && x.toNormalizedString() === y.toNormalizedString();
 }
 
-/** Replace every occurrence of each secret in a text that may reach an operator. */
+/** Replace every occurrence of each secret in a text that may reach an operator. Secrets
+ * shorter than 3 characters are left, as src/log.ts does: masking them would garble every
+ * message. Scrub a server's text before cutting it short, or a cut secret's start stays. */
 export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
   for (const s of secrets) {
-    if (!s) continue;
+    if (!s || s.length < 3) continue;
     out = out.split(s).join('***');
     const encoded = encodeURIComponent(s);
     if (encoded !== s) out = out.split(encoded).join('***');
   }
   return out;
+}
+
+/** The same error with every secret scrubbed from its message: what becomes an outcome is
+ * stored in the state file and printed by `status`, which masks only today's secrets. */
+export function scrubError(error: DdnsError, secrets: readonly (string | undefined)[]): DdnsError {
+  const message = scrub(error.message, secrets);
+  if (message === error.message) return error;
+  return new DdnsError(error.kind, error.code, message, error.retryAfter ? { retryAfter: error.retryAfter } : {});
 }
 
 /**

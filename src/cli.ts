@@ -1,12 +1,12 @@
 // argv → command → exit code. Thin: the work is in cycle.ts, config/, detect/ and providers/.
 import { parseArgs } from 'node:util';
 import { loadConfig, selectRecords } from './config/load.js';
-import { DdnsError, EXIT } from './errors.js';
+import { DdnsError, EXIT, transient } from './errors.js';
 import { createLogger, type Level } from './log.js';
 import { familyOf } from './detect/address.js';
 import type { Family } from './types.js';
 import { VERSION, USER_AGENT } from './version.js';
-import type { RunContext } from './context.js';
+import type { Logger, RunContext } from './context.js';
 import type { HttpClient } from './http.js';
 
 export const HELP = `ddnsd ${VERSION} — keep DNS names pointing at this machine's changing address
@@ -179,8 +179,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const { createHttpClient } = await import('./http.js');
     http = createHttpClient();
     const ctx: RunContext = { now: () => new Date(), env, log, signal: new AbortController().signal, http, userAgent: USER_AGENT };
-    if (args.command === 'detect') return (await import('./commands.js')).detect(cfg, records, ctx, args.json);
-    return await (await import('./commands.js')).once(cfg, { records, force: args.force, dryRun: args.dryRun, ips }, ctx);
+    const commands = await import('./commands.js');
+    if (args.command === 'detect') return commands.detect(cfg, records, ctx, args.json);
+    const opts = { records, force: args.force, dryRun: args.dryRun, ips };
+    return await interruptible(log, (signal) => commands.once(cfg, opts, { ...ctx, signal }));
   } catch (err) {
     if (err instanceof UsageError) {
       log.error(`usage: ${err.message}; see ddnsd --help`);
@@ -197,3 +199,27 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
+/**
+ * --once: SIGINT, SIGTERM and SIGHUP abort what is in flight through the run's signal, so the
+ * cycle records no half-known outcome and the lock is released on the way out. An interrupted
+ * run is a transient failure (exit 1: try again later), unless it already met a failure that
+ * needs a human (3). A second signal changes nothing: every wait is bounded anyway.
+ */
+async function interruptible(log: Logger, run: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const stop = new AbortController();
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => {
+    const handler = () => {
+      if (stop.signal.aborted) return;
+      log.error(`interrupted by ${sig}; nothing more sent, state holds only confirmed outcomes`);
+      stop.abort(transient('INTERRUPTED', `interrupted by ${sig}`));
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  try {
+    const code = await run(stop.signal);
+    return stop.signal.aborted && code !== EXIT.permanent ? EXIT.transient : code;
+  } finally {
+    for (const [sig, handler] of handlers) process.off(sig, handler);
+  }
+}

@@ -15,7 +15,7 @@ import { rrType, type RecordSpec } from './types.js';
 export async function once(cfg: Config, opts: CycleOptions, ctx: RunContext): Promise<number> {
   if (opts.dryRun) {
     const result = await runCycle(cfg, opts, ctx);
-    process.stdout.write(`${result.planText.join('\n')}\n`);
+    if (result.planText.length > 0) process.stdout.write(`${result.planText.join('\n')}\n`);
     return result.exitCode;
   }
   const lock = acquireLock(cfg.state);

@@ -45,6 +45,8 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
     }
     const result = await detectFamily(cfg.detect[family], family, cfg.detect.agree, ctx);
     detections.push(result);
+    // Stopped (a signal) while detecting: plan nothing, send nothing, say nothing more.
+    if (ctx.signal.aborted) return { exitCode: EXIT.transient, decisions: [], detections, planText: [] };
     addresses[family] = result.address;
     if (result.address) ctx.log.debug(`${family}: ${result.address} from ${result.winner}`);
     else {
@@ -198,8 +200,11 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
         }
       }
       for (const o of outcomes) record(o);
-      writeState(cfg.state, state);
-      dirty = false;
+      // Nothing recorded (the run was stopped mid-request): the state stays as it was.
+      if (dirty) {
+        writeState(cfg.state, state);
+        dirty = false;
+      }
     }),
   );
   if (dirty) writeState(cfg.state, state);

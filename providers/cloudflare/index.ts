@@ -13,7 +13,7 @@ import type { RunContext } from '../../src/context.js';
 import { rrType } from '../../src/types.js';
 import type { Change, Family, Outcome } from '../../src/types.js';
 import type { Provider, ProviderModule, Settings, Verdict } from '../types.js';
-import { Budget, excerpt, sameAddress, scrub } from '../shared.js';
+import { Budget, excerpt, sameAddress, scrub, scrubError } from '../shared.js';
 import { CLOUDFLARE_API } from './config.js';
 
 export interface CloudflareSettings {
@@ -124,8 +124,10 @@ export class Cloudflare implements Provider {
     return this.spent!;
   }
 
+  /** Every failure passes here on its way to a verdict or outcome, whose message is stored:
+   * the token goes no further, whichever of the API's answers echoed it. */
   private remember(err: unknown): DdnsError {
-    const error = err instanceof DdnsError ? err : transient('INTERNAL', `Cloudflare: unexpected error: ${this.clean(String(err))}`);
+    const error = err instanceof DdnsError ? scrubError(err, [this.s.token]) : transient('INTERNAL', `Cloudflare: unexpected error: ${this.clean(String(err))}`);
     if (error.code === 'TOKEN_INVALID' || error.code === 'RATE_LIMITED' || error.code === 'PROVIDER_TIMEOUT') this.stopAll = error;
     return error;
   }
@@ -154,7 +156,7 @@ export class Cloudflare implements Provider {
     }
     const content = isObject(written) && typeof written.content === 'string' ? written.content : null;
     if (content !== null && !sameAddress(content, address)) {
-      throw transient('ECHO_MISMATCH', `Cloudflare stored ${JSON.stringify(content.slice(0, 60))} for the ${type} record of ${record.name}, not ${address}; trying again later`);
+      throw transient('ECHO_MISMATCH', `Cloudflare stored ${JSON.stringify(this.clean(content).slice(0, 60))} for the ${type} record of ${record.name}, not ${address}; trying again later`);
     }
     return { change, status: 'updated' };
   }
@@ -296,7 +298,7 @@ export class Cloudflare implements Provider {
     }
     if (envelope === undefined) {
       const why = res.status >= 200 && res.status < 300 ? `HTTP ${res.status} with a body that is not JSON` : `HTTP ${res.status}, not JSON`;
-      return fail(permanent('BAD_ANSWER', `Cloudflare answered ${why} while ${doing}: ${this.clean(excerpt(res.body))}; check api (the Cloudflare API v4 base URL)`));
+      return fail(permanent('BAD_ANSWER', `Cloudflare answered ${why} while ${doing}: ${excerpt(this.clean(res.body))}; check api (the Cloudflare API v4 base URL)`));
     }
     if (!isObject(envelope) || envelope.success !== true) {
       const flag = isObject(envelope) && envelope.success === false ? 'success: false' : 'no success: true';

@@ -96,7 +96,7 @@ export class Duckdns implements Provider {
       if (err instanceof DdnsError) throw new DdnsError(err.kind, err.code, `Duck DNS: ${this.clean(err.message)}`, err.retryAfter ? { retryAfter: err.retryAfter } : {});
       throw transient('HTTP_NETWORK', `Duck DNS: ${this.clean(String(err))}`);
     }
-    ctx.log.debug(`${this.name}: Duck DNS answered HTTP ${res.status} ${this.clean(excerpt(res.body, 40))}`);
+    ctx.log.debug(`${this.name}: Duck DNS answered HTTP ${res.status} ${excerpt(this.clean(res.body), 40)}`);
     const now = ctx.now();
     if (res.status === 429) {
       const at = retryAfter(res.headers, now) ?? new Date(now.getTime() + 5 * 60_000);
@@ -118,7 +118,7 @@ export class Duckdns implements Provider {
     if (res.status < 200 || res.status >= 300) {
       throw permanent('HTTP_STATUS', `Duck DNS answered HTTP ${res.status} for ${domains} (${where}); check server`);
     }
-    throw transient('UNKNOWN_ANSWER', `Duck DNS answered neither OK nor KO for ${domains}: ${this.clean(excerpt(res.body))}; trying again later`);
+    throw transient('UNKNOWN_ANSWER', `Duck DNS answered neither OK nor KO for ${domains}: ${excerpt(this.clean(res.body))}; trying again later`);
   }
 
   private clean(text: string): string {

@@ -12,7 +12,7 @@ import { retryAfter } from '../../src/url.js';
 import type { RunContext } from '../../src/context.js';
 import type { Change, Outcome } from '../../src/types.js';
 import type { Provider, ProviderModule, Settings } from '../types.js';
-import { sameAddress } from '../shared.js';
+import { sameAddress, scrub, scrubError } from '../shared.js';
 import { effective } from './config.js';
 import type { Effective } from './config.js';
 
@@ -73,7 +73,9 @@ export class Dyndns2 implements Provider {
     const outcomes: Outcome[] = [];
     for (const group of groups.values()) {
       for (let i = 0; i < group.length; i += MAX_HOSTS) {
-        outcomes.push(...(await this.send(group.slice(i, i + MAX_HOSTS), ctx)));
+        // A server may echo the credentials, and a failure's message is stored: scrub it here.
+        const sent = await this.send(group.slice(i, i + MAX_HOSTS), ctx);
+        outcomes.push(...sent.map((o) => (o.status === 'failed' ? { ...o, error: scrubError(o.error, this.secrets()) } : o)));
       }
     }
     return outcomes;
@@ -113,7 +115,7 @@ export class Dyndns2 implements Provider {
         timeoutMs: 10_000,
         signal: ctx.signal,
         headers: {
-          authorization: `Basic ${Buffer.from(`${this.s.username}:${this.s.password}`).toString('base64')}`,
+          authorization: `Basic ${this.credentials()}`,
           'user-agent': ctx.userAgent,
         },
       });
@@ -165,7 +167,18 @@ export class Dyndns2 implements Provider {
       const ms = Number(wait[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[wait[2] as 's' | 'm' | 'h'];
       return { change, status: 'failed', error: transient('WAIT', `${host} asked to wait ${wait[1]}${wait[2]}`, { retryAfter: new Date(now.getTime() + ms) }) };
     }
-    return { change, status: 'failed', error: transient('UNKNOWN_ANSWER', `unexpected answer from ${host}: ${JSON.stringify(line.slice(0, 60))}`) };
+    const said = JSON.stringify(scrub(line, this.secrets()).slice(0, 60));
+    return { change, status: 'failed', error: transient('UNKNOWN_ANSWER', `unexpected answer from ${host}: ${said}`) };
+  }
+
+  /** What an answer may echo: the password, and the Basic credentials that carry it. The user
+   * name is not a secret (src/log.ts does not mask it either). */
+  private secrets(): string[] {
+    return [this.s.password, this.credentials()];
+  }
+
+  private credentials(): string {
+    return Buffer.from(`${this.s.username}:${this.s.password}`).toString('base64');
   }
 }
 

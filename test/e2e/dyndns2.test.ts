@@ -176,3 +176,42 @@ test('provider does not answer → exit 1 within the deadline', async () => {
     await server.close();
   }
 });
+
+test('an answer that echoes the password → masked in the state file and in status, even after the password changed', async () => {
+  const server = await failing((req) => ({ body: `weird answer ${USER}:${PASS} ${req.target}` }));
+  const s = setup(server.url);
+  try {
+    const r = await s.once('--ip', A1);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /unexpected answer from 127\.0\.0\.1: "weird answer me@example\.com:\*\*\* /);
+    assert.ok(!readFileSync(s.state, 'utf8').includes(PASS), 'the state file holds the password');
+    // The user changes the password: status no longer knows the old one to mask.
+    writeFileSync(s.config, readFileSync(s.config, 'utf8').replace(PASS, 'new-password'));
+    for (const args of [[], ['--json']]) {
+      const st = await runCli(['status', '-c', s.config, ...args]);
+      assert.equal(st.code, 0, st.stderr);
+      assert.match(st.stdout, /weird answer me@example\.com:\*\*\*/);
+      assert.ok(!(st.stdout + st.stderr).includes(PASS), `status ${args.join(' ')} prints the password`);
+    }
+  } finally {
+    s.cleanup();
+    await server.close();
+  }
+});
+
+test('answers that echo the credentials cut short, Base64-encoded or as the address → no trace in state or output', async () => {
+  const basic = Buffer.from(`${USER}:${PASS}`).toString('base64');
+  for (const body of [`${'x'.repeat(50)} ${PASS}`, `echo Basic ${basic}`, `good ${PASS}`]) {
+    const server = await failing(() => ({ body }));
+    const s = setup(server.url);
+    try {
+      const r = await s.once('--ip', A1);
+      assert.equal(r.code, 1, r.stderr);
+      const seen = r.stdout + r.stderr + readFileSync(s.state, 'utf8');
+      assert.ok(!seen.includes('canary') && !seen.includes(basic), `${body} → ${r.stderr}`);
+    } finally {
+      s.cleanup();
+      await server.close();
+    }
+  }
+});

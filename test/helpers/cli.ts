@@ -1,5 +1,5 @@
 // Run the built program (dist/cli.js) as a child process, as a user or cron would.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ export interface CliOptions {
   netns?: string;
   /** Run as this unprivileged uid (and gid), through setpriv, which execs too. */
   uid?: number;
+  /** Called once the child is started, e.g. to send it a signal. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** The argv that starts node with `args`, inside `netns` and as `uid` when given. */
@@ -44,6 +46,7 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
       env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    opts.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

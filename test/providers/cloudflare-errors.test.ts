@@ -6,7 +6,7 @@ import type { Outcome } from '../../src/types.js';
 import { NOW, testContext } from './context.js';
 import type { TestContext } from './context.js';
 import { envelope, failure, startFakeCloudflare } from './fake-cloudflare.js';
-import type { FakeCloudflare } from './fake-cloudflare.js';
+import type { FakeCloudflare, FakeRecord } from './fake-cloudflare.js';
 import { change, rec } from './changes.js';
 
 const TOKEN = 'cf-CANARY-tok&en=%2B+x';
@@ -169,6 +169,23 @@ describe('cloudflare: error answers', () => {
     cf.override = () => failure(400, 1001, `bad header Bearer ${TOKEN}`);
     const e = failed(await one());
     assert.match(e.message, /\*\*\*/);
+  });
+
+  it('Cloudflare echoes the token as a record content, or in a body cut short → apply → every message masks it', async () => {
+    const holding = (id: string): FakeRecord => ({ id, zone_id: ZONE, name: 'home.example.com', type: 'A', content: TOKEN, ttl: 300, proxied: false, comment: null });
+    const cases: [FakeRecord[], FakeCloudflare['override'], string][] = [
+      [[], (req) => (req.method === 'POST' ? envelope({ id: 'r1', content: TOKEN }) : undefined), 'ECHO_MISMATCH'],
+      [[holding('r1'), holding('r2')], null, 'DUPLICATE_RECORDS'],
+      [[], () => ({ status: 200, body: `${'x'.repeat(71)}${TOKEN}` }), 'BAD_ANSWER'], // cut at 80
+    ];
+    for (const [records, override, code] of cases) {
+      cf.reset();
+      cf.records.push(...records);
+      cf.override = override;
+      const e = failed(await one());
+      assert.equal(e.code, code);
+      assert.match(e.message, /\*\*\*/);
+    }
   });
 
   it('PATCH answer holds another address → apply → transient ECHO_MISMATCH', async () => {

@@ -136,6 +136,14 @@ describe('duckdns: error answers', () => {
     assert.equal(e.code, 'UNKNOWN_ANSWER');
   });
 
+  it('an answer that echoes the token where the message or the debug line cuts it → apply → no part of it shown', async () => {
+    for (const pad of [69, 29]) {
+      duck.override = () => ({ status: 200, body: `${'x'.repeat(pad)}${TOKEN}` });
+      failed(await one(new Duckdns('duck', { token: TOKEN, server: duck.base })));
+      assert.ok(!t.lines.join('\n').includes('CANARY'), t.lines.join('\n'));
+    }
+  });
+
   it('HTTP 404 (wrong server path) → apply → permanent, says check server', async () => {
     duck.override = () => ({ status: 404, body: 'not found' });
     const e = failed(await one(new Duckdns('duck', { token: TOKEN, server: duck.base })));
