@@ -11,6 +11,7 @@ import { detectFamily, type FamilyResult } from './detect/run.js';
 import { deadline } from './deadline.js';
 import { DdnsError, EXIT, transient } from './errors.js';
 import { plan, type Decision } from './plan.js';
+import { mask } from './log.js';
 import { checkRoom, entryKey, readState, setAside, writeState, type Entry, type State } from './state.js';
 import { rrType, type Change, type Family, type Outcome, type RecordSpec } from './types.js';
 
@@ -111,7 +112,9 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
     const label = `${change.record.name} ${rrType(change.family)} ${change.address}`;
     if (outcome.status === 'failed') {
       const err = outcome.error;
-      entry.message = err.message;
+      // Providers scrub their own secrets; this catches any other config secret an answer echoed.
+      const message = mask(err.message, cfg.secrets);
+      entry.message = message;
       if (err.kind === 'transient') {
         transientSeen = true;
         entry.failures += 1;
@@ -124,7 +127,7 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
         permanentSeen = true;
         entry.result = 'stopped';
         entry.next_attempt = null;
-        entry.stopped = { fingerprint: fingerprints.get(change.record.name)!, code: err.code, message: err.message, at: now.toISOString() };
+        entry.stopped = { fingerprint: fingerprints.get(change.record.name)!, code: err.code, message, at: now.toISOString() };
         ctx.log.error(`${label}: not updated — ${err.message}; stopped until the config changes`);
       }
     } else {
