@@ -121,6 +121,8 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
   }
 
   const seen = new Set<string>();
+  // State is kept per name and family, so one name and family can have only one provider.
+  const owner = new Map<string, string>();
   c.records.forEach((r, i) => {
     const p = c.providers[r.provider];
     if (!p) {
@@ -131,6 +133,16 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
     const key = `${r.name} ${r.provider}`;
     if (seen.has(key)) throw configError('DUPLICATE_RECORD', where(`records[${i}]: ${r.name} is listed twice for provider ${r.provider}`));
     seen.add(key);
+    for (const family of (['ipv4', 'ipv6'] as const).filter((f) => r[f])) {
+      const other = owner.get(`${r.name} ${family}`);
+      if (other !== undefined) {
+        throw configError(
+          'DUPLICATE_RECORD',
+          where(`records[${i}]: ${r.name} ${family} is listed for two providers, ${other} and ${r.provider}; give each family of a name one provider (${family}: false on one of them)`),
+        );
+      }
+      owner.set(`${r.name} ${family}`, r.provider);
+    }
     const problem = providerTypes[p.type]!.validateRecord?.(p, r);
     if (problem) throw configError('RECORD_INVALID', where(`records[${i}] (${r.name}): ${problem}`));
   });
