@@ -12,7 +12,7 @@ import { cosmiconfig } from 'cosmiconfig';
 import * as v from 'valibot';
 import { providerTypes } from '../../providers/index.js';
 import { detectorTypes } from '../detect/index.js';
-import { configError, DdnsError } from '../errors.js';
+import { configError } from '../errors.js';
 import { isLoopbackUrl } from '../url.js';
 import type { Family, RecordSpec } from '../types.js';
 import { configSchema, describeIssues, type DetectorSpec, type ProviderSpec } from './schema.js';
@@ -203,15 +203,13 @@ async function readConfigFile(opts: LoadOptions): Promise<{ file: string; raw: u
     }
     if (explicit) {
       explicit = resolve(opts.cwd, explicit);
-      if (!existsSync(explicit)) throw configError('CONFIG_MISSING', `config file ${explicit}: no such file`);
       result = await explorer.load(explicit);
     }
   } catch (err) {
-    if (err instanceof DdnsError) throw err;
-    const e = err as Error & { filepath?: string; mark?: { line: number } };
-    const file = e.filepath ?? explicit ?? 'config';
-    const msg = (e.message ?? String(err)).split('\n')[0];
-    throw configError('CONFIG_UNREADABLE', `config file ${file}: ${msg}`);
+    const e = err as NodeJS.ErrnoException & { filepath?: string };
+    const file = e.filepath ?? e.path ?? explicit ?? 'config';
+    if (e.syscall) throw configError(e.code === 'ENOENT' ? 'CONFIG_MISSING' : 'CONFIG_UNREADABLE', `config file ${file}: ${fileProblem(e.code)}`);
+    throw configError('CONFIG_SYNTAX', `config file ${file}: ${syntaxProblem(e, file)}`);
   }
   if (!result) {
     throw configError(
@@ -223,6 +221,60 @@ async function readConfigFile(opts: LoadOptions): Promise<{ file: string; raw: u
     throw configError('CONFIG_EMPTY', `config file ${result.filepath}: empty or not a mapping of keys`);
   }
   return { file: result.filepath, raw: result.config };
+}
+
+/** A file error's code in an operator's words. */
+function fileProblem(code: string | undefined): string {
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return `cannot be read (${code})`;
+}
+
+/** Why the file does not parse, as `reason (line:col)`: one line, and never the file's text,
+ * which cosmiconfig quotes and which may hold a secret. */
+function syntaxProblem(e: Error & { reason?: string; mark?: { line: number; column: number } }, file: string): string {
+  if (e.name === 'YAMLException' && e.reason) return e.mark ? `${e.reason} (${e.mark.line + 1}:${e.mark.column + 1})` : e.reason;
+  if (e.name === 'JSONError') return jsonProblem(readFileSync(file, 'utf8'));
+  return (e.message ?? String(e)).split('\n').find((line) => line.trim() !== '') ?? 'cannot be parsed';
+}
+
+/** V8's reason for refusing `text` as JSON and where, without the piece of the text it quotes. */
+function jsonProblem(text: string): string {
+  const message = jsonFailure(text) ?? 'not valid JSON';
+  const reason = message.replace(/( in JSON)? at position \d+.*$|, (\.\.\.)?".*$/s, '');
+  const before = text.slice(0, jsonPosition(message) ?? refusedAt(text)).split('\n');
+  return `${reason.charAt(0).toLowerCase()}${reason.slice(1)} (${before.length}:${before[before.length - 1]!.length + 1})`;
+}
+
+/** Where V8 refused `text` when it names only the token: the end of the longest prefix that it
+ * reads as merely unfinished. */
+function refusedAt(text: string): number {
+  const unfinished = (k: number) => {
+    const m = jsonFailure(text.slice(0, k));
+    return m === null || /end of JSON input/.test(m) || (jsonPosition(m) ?? -1) >= k;
+  };
+  let [lo, hi] = [0, text.length];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (unfinished(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function jsonFailure(text: string): string | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+function jsonPosition(message: string): number | null {
+  const m = /at position (\d+)/.exec(message);
+  return m ? Number(m[1]) : null;
 }
 
 interface Resolve {
@@ -271,9 +323,7 @@ function readSecretFile(file: string, at: string, r: Resolve): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw configError('SECRET_FILE', `${r.file}: ${at}: ${file}: ${why}`);
+    throw configError('SECRET_FILE', `${r.file}: ${at}: ${file}: ${fileProblem((err as NodeJS.ErrnoException).code)}`);
   }
   if ((statSync(file).mode & 0o044) !== 0) {
     r.warnings.push(`${file} (${at}) is readable by other users; chmod 600 it`);

@@ -22,6 +22,9 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Run inside this network namespace (`ip netns exec`, which execs: the pid is node's). */
   netns?: string;
+  /** Run as this user and group (the tests run as root; 65534 is nobody). */
+  uid?: number;
+  gid?: number;
 }
 
 /** The argv that starts node with `args`, inside `netns` when one is given. */
@@ -37,6 +40,8 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
     const child = spawn(file, argv, {
       cwd: opts.cwd ?? tmpdir(),
       env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...opts.env },
+      uid: opts.uid,
+      gid: opts.gid,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
