@@ -49,3 +49,23 @@ test('max_age below 1h → exit 2 saying it would re-send nearly every run; 1h i
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).max_age, '1h');
 });
+
+test('a schedule that run refuses ("*/5 * * *", "61 * * * *") → check exits 2 with the same message as run', async () => {
+  for (const schedule of ['*/5 * * *', '61 * * * *']) {
+    const t = tempDir();
+    try {
+      const file = writeConfig(t.dir, { ...base, schedule, state: `${t.dir}/state.json` });
+      const checked = await runCli(['check', '-c', file]);
+      const ran = await runCli(['run', '-c', file]);
+      assert.equal(checked.code, 2, checked.stderr);
+      assert.equal(ran.code, 2, ran.stderr);
+      const message = (r: CliResult) => r.stderr.replace(/^\S+ error\s+/, '').trim();
+      assert.match(message(checked), new RegExp(`config\\.yml: schedule: "${schedule.replace(/\*/g, '\\*')}" is not a cron expression \\(.+\\); e\\.g\\. "\\*/5 \\* \\* \\* \\*"$`));
+      assert.equal(message(checked), message(ran));
+    } finally {
+      t.cleanup();
+    }
+  }
+  const ok = await check({ ...base, schedule: '*/10 * * * *' });
+  assert.equal(ok.code, 0, ok.stderr);
+});
