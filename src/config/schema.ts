@@ -110,6 +110,24 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[
     else if (issue.kind === 'schema' && issue.type === 'variant' && path.endsWith('type')) {
       msg = `unknown type ${issue.received}; expected one of ${issue.expected}`;
     } else if (/^Invalid (type|key): Expected .* but received undefined/.test(msg)) msg = 'missing (required)';
+    else if (issue.kind === 'schema' && issue.type === 'picklist' && typeof issue.input === 'string') {
+      msg = `expected one of ${issue.expected}, got ${issue.received}`;
+    } else if (/^Invalid type:/.test(msg)) msg = typeProblem(issue.expected, issue.input);
     return `${path}: ${msg}`;
   });
+}
+
+/** A type error without the value, which may be a secret: `password: 123456789` unquoted. */
+function typeProblem(expected: string | null, input: unknown): string {
+  const words: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', Object: 'a mapping', Array: 'a list' };
+  const hint = expected === 'string' && (typeof input === 'number' || typeof input === 'boolean') ? ' — quote it' : '';
+  return `expected ${words[expected ?? ''] ?? expected}, got ${typeName(input)}${hint}`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'boolean') return 'true/false';
+  return `a ${typeof value}`;
 }

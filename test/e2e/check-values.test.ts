@@ -69,3 +69,15 @@ test('a schedule that run refuses ("*/5 * * *", "61 * * * *") → check exits 2 
   const ok = await check({ ...base, schedule: '*/10 * * * *' });
   assert.equal(ok.code, 0, ok.stderr);
 });
+
+test('a secret of the wrong YAML type (password: 123456789 unquoted) → exit 2 naming the type, never the value', async () => {
+  const yaml = (password: string) =>
+    `providers:\n  dd: { type: dyndns2, server: "https://dyn.example.net", username: u, password: ${password} }\nrecords: [ { name: home.example.com, provider: dd } ]\n`;
+  let line = await refused(yaml('123456789'), /providers\.dd\.password: expected a string, got a number — quote it$/);
+  assert.ok(!line.includes('123456789'), line);
+  line = await refused(yaml('[ 987654321 ]'), /providers\.dd\.password: expected a string, got a list$/);
+  assert.ok(!line.includes('987654321'), line);
+  await refused(yaml(''), /providers\.dd\.password: expected a string, got an empty value$/);
+  await refused({ ...base, records: [{ name: 'home.example.com', provider: 'dd', ttl: '300' }] }, /records\.0\.ttl: expected a number, got a string$/);
+  await refused({ ...base, log: { level: 'verbose' } }, /log\.level: expected one of \("error" \| "warn" \| "info" \| "debug"\), got "verbose"$/);
+});
