@@ -71,11 +71,16 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
   const dir = dirname(file);
   const secrets = new Set<string>();
   const warnings: string[] = [];
-  const resolved = resolveValues(raw, '', { dir, env: opts.env, secrets, warnings, file });
+  const emptyVars = new Map<string, string[]>();
+  const resolved = resolveValues(raw, '', { dir, env: opts.env, secrets, warnings, file, emptyVars });
 
   const parsed = v.safeParse(configSchema, resolved);
   if (!parsed.success) {
-    throw configError('CONFIG_INVALID', describeIssues(parsed.issues).map((l) => `${file}: ${l}`).join('\n'));
+    const note = (path: string) => {
+      const names = emptyVars.get(path);
+      return names && `environment variable ${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} set but empty`;
+    };
+    throw configError('CONFIG_INVALID', describeIssues(parsed.issues, note).map((l) => `${file}: ${l}`).join('\n'));
   }
   const c = parsed.output;
 
@@ -283,6 +288,8 @@ interface Resolve {
   secrets: Set<string>;
   warnings: string[];
   file: string;
+  /** The variables that were set but empty, by the dot path of the value that used them. */
+  emptyVars: Map<string, string[]>;
 }
 
 /** `${VAR}` in strings, `k_file` → `k` (except keys a provider lists as real paths). */
@@ -313,6 +320,10 @@ function expand(text: string, path: string, r: Resolve): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const got = r.env[name];
     if (got === undefined) throw configError('ENV_MISSING', `${r.file}: ${path}: environment variable ${name} is not set`);
+    if (got === '') {
+      const at = path.replace(/\[(\d+)\]/g, '.$1');
+      r.emptyVars.set(at, [...(r.emptyVars.get(at) ?? []), name]);
+    }
     if (got !== '' && !['CREDENTIALS_DIRECTORY', 'HOME', 'STATE_DIRECTORY'].includes(name)) r.secrets.add(got);
     return got;
   });

@@ -101,8 +101,9 @@ export const configSchema = v.strictObject({
 
 export type RawConfig = v.InferOutput<typeof configSchema>;
 
-/** Issues as `path: message` lines, in words an operator can act on. */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
+/** Issues as `path: message` lines, in words an operator can act on; `note` may add what
+ * else is known about the value at a dot path (e.g. the empty variable it came from). */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[], note: (path: string) => string | undefined = () => undefined): string[] {
   return issues.map((issue) => {
     const path = v.getDotPath(issue) ?? '(top level)';
     let msg = issue.message;
@@ -113,7 +114,8 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[
     else if (issue.kind === 'schema' && issue.type === 'picklist' && typeof issue.input === 'string') {
       msg = `expected one of ${issue.expected}, got ${issue.received}`;
     } else if (/^Invalid type:/.test(msg)) msg = typeProblem(issue.expected, issue.input);
-    return `${path}: ${msg}`;
+    const extra = note(path);
+    return `${path}: ${msg}${extra ? ` (${extra})` : ''}`;
   });
 }
 

@@ -81,3 +81,13 @@ test('a secret of the wrong YAML type (password: 123456789 unquoted) → exit 2 
   await refused({ ...base, records: [{ name: 'home.example.com', provider: 'dd', ttl: '300' }] }, /records\.0\.ttl: expected a number, got a string$/);
   await refused({ ...base, log: { level: 'verbose' } }, /log\.level: expected one of \("error" \| "warn" \| "info" \| "debug"\), got "verbose"$/);
 });
+
+test('a secret from an empty environment variable (password: ${DD_PW}, DD_PW="") → exit 2 naming DD_PW', async () => {
+  const config = { ...base, providers: { dd: { ...base.providers.dd, password: '${DD_PW}' } } };
+  await refused(config, /providers\.dd\.password: must not be empty \(environment variable DD_PW is set but empty\)$/, { DD_PW: '' });
+  const unset = await check(config);
+  assert.equal(unset.code, 2);
+  assert.match(unset.stderr, /providers\.dd\.password: environment variable DD_PW is not set/);
+  const set = await check(config, { DD_PW: 'pw' });
+  assert.equal(set.code, 0, set.stderr);
+});
