@@ -111,9 +111,11 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[], note: (p
     else if (issue.kind === 'schema' && issue.type === 'variant' && path.endsWith('type')) {
       msg = `unknown type ${issue.received}; expected one of ${issue.expected}`;
     } else if (/^Invalid (type|key): Expected .* but received undefined/.test(msg)) msg = 'missing (required)';
-    else if (issue.kind === 'schema' && issue.type === 'picklist' && typeof issue.input === 'string') {
-      msg = `expected one of ${issue.expected}, got ${issue.received}`;
-    } else if (/^Invalid type:/.test(msg)) msg = typeProblem(issue.expected, issue.input);
+    else if (/^Invalid type:/.test(msg)) {
+      // A word outside a fixed list (log.level: verbose) is never a secret: show it.
+      const choice = issue.type === 'picklist' && typeof issue.input === 'string';
+      msg = choice ? `expected one of ${issue.expected}, got ${issue.received}` : typeProblem(issue.expected, issue.input);
+    }
     const extra = note(path);
     return `${path}: ${msg}${extra ? ` (${extra})` : ''}`;
   });
