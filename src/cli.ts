@@ -164,7 +164,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (args.state) cfg.state = args.state;
     const records = selectRecords(cfg, args.records);
 
-    if (args.command === 'check') return (await import('./commands.js')).check(cfg, log);
+    if (args.command === 'check') return await (await import('./commands.js')).check(cfg, log);
     if (args.command === 'status') return (await import('./commands.js')).status(cfg, records, args.json);
     if (args.command === 'run') {
       const { runDaemon } = await import('./daemon.js');

@@ -26,8 +26,10 @@ export async function once(cfg: Config, opts: CycleOptions, ctx: RunContext): Pr
   }
 }
 
-/** Print the effective configuration with every secret replaced by `<redacted>`. */
-export function check(cfg: Config, log: AppLogger): number {
+/** Check what only `run` reads (the schedule), then print the effective configuration with
+ * every secret replaced by `<redacted>`. */
+export async function check(cfg: Config, log: AppLogger): Promise<number> {
+  (await import('./schedule.js')).parseSchedule(cfg.schedule, cfg.file);
   const providers: Record<string, unknown> = {};
   for (const [name, p] of Object.entries(cfg.providers)) {
     const copy = structuredClone(p) as Record<string, unknown>;

@@ -60,7 +60,7 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
   if (loaded.warning) ctx.log.warn(loaded.warning);
   const state = loaded.state;
   const now = ctx.now();
-  const fingerprints = new Map(opts.records.map((r) => [r.name, fingerprint(cfg, r, state.salt)]));
+  const fingerprints = new Map(opts.records.map((r) => [r, fingerprint(cfg, r, state.salt)]));
   const decisions = plan({ records: opts.records, addresses, state, fingerprints, now, policy: { maxAgeMs: cfg.maxAgeMs, force: opts.force } });
 
   if (opts.dryRun) {
@@ -127,7 +127,7 @@ export async function runCycle(cfg: Config, opts: CycleOptions, ctx: RunContext,
         permanentSeen = true;
         entry.result = 'stopped';
         entry.next_attempt = null;
-        entry.stopped = { fingerprint: fingerprints.get(change.record.name)!, code: err.code, message, at: now.toISOString() };
+        entry.stopped = { fingerprint: fingerprints.get(change.record)!, code: err.code, message, at: now.toISOString() };
         ctx.log.error(`${label}: not updated — ${err.message}; stopped until the config changes`);
       }
     } else {

@@ -5,14 +5,14 @@
 // bad one is logged and the old one keeps running); SIGTERM/SIGINT abort what is in flight and
 // stop within 5 s. The state lock is held from start to stop.
 import { EventEmitter } from 'node:events';
-import { CronTime } from 'cron';
 import { selectRecords, type Config } from './config/load.js';
 import type { RunContext } from './context.js';
 import { fingerprint, runCycle, type CycleOptions, type CycleResult } from './cycle.js';
-import { configError, DdnsError, EXIT } from './errors.js';
+import { DdnsError, EXIT } from './errors.js';
 import type { HttpClient } from './http.js';
 import { acquireLock, type Lock } from './lock.js';
 import type { AppLogger } from './log.js';
+import { parseSchedule } from './schedule.js';
 import { entryKey, readState } from './state.js';
 import type { Family, RecordSpec } from './types.js';
 import { USER_AGENT } from './version.js';
@@ -72,17 +72,6 @@ export function defaultDeps(): DaemonDeps {
     lock: acquireLock,
     exit: (code) => process.exit(code),
   };
-}
-
-/** A cron expression → its next time after `from`, or a config error naming `schedule`. */
-export function parseSchedule(expr: string, file: string): (from: Date) => Date {
-  let cron: CronTime;
-  try {
-    cron = new CronTime(expr);
-  } catch (err) {
-    throw configError('SCHEDULE_INVALID', `${file}: schedule: "${expr}" is not a cron expression (${(err as Error).message}); e.g. "*/5 * * * *"`);
-  }
-  return (from) => cron.getNextDateFrom(from).toJSDate();
 }
 
 /** Every selected record and family is stopped by its provider and its settings are unchanged:

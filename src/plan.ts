@@ -25,9 +25,10 @@ export interface PlanInput {
   /** The detected address per family; null or absent: unavailable. */
   addresses: Partial<Record<Family, string | null>>;
   state: State;
-  /** Settings fingerprint per record name (see cycle.ts); a stopped record whose fingerprint
-   * changed is retried. */
-  fingerprints: ReadonlyMap<string, string>;
+  /** Settings fingerprint per record (see cycle.ts); a stopped record whose fingerprint
+   * changed is retried. Keyed by the record, not its name: one name may have one provider for
+   * IPv4 and another for IPv6. */
+  fingerprints: ReadonlyMap<RecordSpec, string>;
   now: Date;
   policy: Policy;
 }
@@ -46,7 +47,7 @@ export function plan(input: PlanInput): Decision[] {
 function decide(record: RecordSpec, family: Family, input: PlanInput): Decision {
   const entry = input.state.records[entryKey(record.name, family)];
   const known = entry && entry.provider === record.provider ? entry : undefined;
-  if (known?.stopped && known.stopped.fingerprint === input.fingerprints.get(record.name)) {
+  if (known?.stopped && known.stopped.fingerprint === input.fingerprints.get(record)) {
     return { kind: 'stopped', record, family, entry: known };
   }
   const address = input.addresses[family];

@@ -12,7 +12,7 @@ import { cosmiconfig } from 'cosmiconfig';
 import * as v from 'valibot';
 import { providerTypes } from '../../providers/index.js';
 import { detectorTypes } from '../detect/index.js';
-import { configError, DdnsError } from '../errors.js';
+import { configError } from '../errors.js';
 import { isLoopbackUrl } from '../url.js';
 import type { Family, RecordSpec } from '../types.js';
 import { configSchema, describeIssues, type DetectorSpec, type ProviderSpec } from './schema.js';
@@ -71,11 +71,16 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
   const dir = dirname(file);
   const secrets = new Set<string>();
   const warnings: string[] = [];
-  const resolved = resolveValues(raw, '', { dir, env: opts.env, secrets, warnings, file });
+  const emptyVars = new Map<string, string[]>();
+  const resolved = resolveValues(raw, '', { dir, env: opts.env, secrets, warnings, file, emptyVars });
 
   const parsed = v.safeParse(configSchema, resolved);
   if (!parsed.success) {
-    throw configError('CONFIG_INVALID', describeIssues(parsed.issues).map((l) => `${file}: ${l}`).join('\n'));
+    const note = (path: string) => {
+      const names = emptyVars.get(path);
+      return names && `environment variable ${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} set but empty`;
+    };
+    throw configError('CONFIG_INVALID', describeIssues(parsed.issues, note).map((l) => `${file}: ${l}`).join('\n'));
   }
   const c = parsed.output;
 
@@ -121,6 +126,8 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
   }
 
   const seen = new Set<string>();
+  // State is kept per name and family, so one name and family can have only one provider.
+  const owner = new Map<string, string>();
   c.records.forEach((r, i) => {
     const p = c.providers[r.provider];
     if (!p) {
@@ -131,6 +138,16 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
     const key = `${r.name} ${r.provider}`;
     if (seen.has(key)) throw configError('DUPLICATE_RECORD', where(`records[${i}]: ${r.name} is listed twice for provider ${r.provider}`));
     seen.add(key);
+    for (const family of (['ipv4', 'ipv6'] as const).filter((f) => r[f])) {
+      const other = owner.get(`${r.name} ${family}`);
+      if (other !== undefined) {
+        throw configError(
+          'DUPLICATE_RECORD',
+          where(`records[${i}]: ${r.name} ${family} is listed for two providers, ${other} and ${r.provider}; give each family of a name one provider (${family}: false on one of them)`),
+        );
+      }
+      owner.set(`${r.name} ${family}`, r.provider);
+    }
     const problem = providerTypes[p.type]!.validateRecord?.(p, r);
     if (problem) throw configError('RECORD_INVALID', where(`records[${i}] (${r.name}): ${problem}`));
   });
@@ -204,15 +221,13 @@ async function readConfigFile(opts: LoadOptions): Promise<{ file: string; raw: u
     }
     if (explicit) {
       explicit = resolve(opts.cwd, explicit);
-      if (!existsSync(explicit)) throw configError('CONFIG_MISSING', `config file ${explicit}: no such file`);
       result = await explorer.load(explicit);
     }
   } catch (err) {
-    if (err instanceof DdnsError) throw err;
-    const e = err as Error & { filepath?: string; mark?: { line: number } };
-    const file = e.filepath ?? explicit ?? 'config';
-    const msg = (e.message ?? String(err)).split('\n')[0];
-    throw configError('CONFIG_UNREADABLE', `config file ${file}: ${msg}`);
+    const e = err as NodeJS.ErrnoException & { filepath?: string };
+    const file = e.filepath ?? e.path ?? explicit ?? 'config';
+    if (e.syscall) throw configError(e.code === 'ENOENT' ? 'CONFIG_MISSING' : 'CONFIG_UNREADABLE', `config file ${file}: ${fileProblem(e.code)}`);
+    throw configError('CONFIG_SYNTAX', `config file ${file}: ${syntaxProblem(e, file)}`);
   }
   if (!result) {
     throw configError(
@@ -226,12 +241,68 @@ async function readConfigFile(opts: LoadOptions): Promise<{ file: string; raw: u
   return { file: result.filepath, raw: result.config };
 }
 
+/** A file error's code in an operator's words. */
+function fileProblem(code: string | undefined): string {
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return `cannot be read (${code})`;
+}
+
+/** Why the file does not parse, as `reason (line:col)`: one line, and never the file's text,
+ * which cosmiconfig quotes and which may hold a secret. */
+function syntaxProblem(e: Error & { reason?: string; mark?: { line: number; column: number } }, file: string): string {
+  if (e.name === 'YAMLException' && e.reason) return e.mark ? `${e.reason} (${e.mark.line + 1}:${e.mark.column + 1})` : e.reason;
+  if (e.name === 'JSONError') return jsonProblem(readFileSync(file, 'utf8'));
+  return (e.message ?? String(e)).split('\n').find((line) => line.trim() !== '') ?? 'cannot be parsed';
+}
+
+/** V8's reason for refusing `text` as JSON and where, without the piece of the text it quotes. */
+function jsonProblem(text: string): string {
+  const message = jsonFailure(text) ?? 'not valid JSON';
+  const reason = message.replace(/( in JSON)? at position \d+.*$|, (\.\.\.)?".*$/s, '');
+  const before = text.slice(0, jsonPosition(message) ?? refusedAt(text)).split('\n');
+  return `${reason.charAt(0).toLowerCase()}${reason.slice(1)} (${before.length}:${before[before.length - 1]!.length + 1})`;
+}
+
+/** Where V8 refused `text` when it names only the token: the end of the longest prefix that it
+ * reads as merely unfinished. */
+function refusedAt(text: string): number {
+  const unfinished = (k: number) => {
+    const m = jsonFailure(text.slice(0, k));
+    return m === null || /end of JSON input/.test(m) || (jsonPosition(m) ?? -1) >= k;
+  };
+  let [lo, hi] = [0, text.length];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (unfinished(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function jsonFailure(text: string): string | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+function jsonPosition(message: string): number | null {
+  const m = /at position (\d+)/.exec(message);
+  return m ? Number(m[1]) : null;
+}
+
 interface Resolve {
   dir: string;
   env: NodeJS.ProcessEnv;
   secrets: Set<string>;
   warnings: string[];
   file: string;
+  /** The variables that were set but empty, by the dot path of the value that used them. */
+  emptyVars: Map<string, string[]>;
 }
 
 /** `${VAR}` in strings, `k_file` → `k` (except keys a provider lists as real paths). */
@@ -262,6 +333,10 @@ function expand(text: string, path: string, r: Resolve): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const got = r.env[name];
     if (got === undefined) throw configError('ENV_MISSING', `${r.file}: ${path}: environment variable ${name} is not set`);
+    if (got === '') {
+      const at = path.replace(/\[(\d+)\]/g, '.$1');
+      r.emptyVars.set(at, [...(r.emptyVars.get(at) ?? []), name]);
+    }
     if (got !== '' && !['CREDENTIALS_DIRECTORY', 'HOME', 'STATE_DIRECTORY'].includes(name)) r.secrets.add(got);
     return got;
   });
@@ -272,9 +347,7 @@ function readSecretFile(file: string, at: string, r: Resolve): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw configError('SECRET_FILE', `${r.file}: ${at}: ${file}: ${why}`);
+    throw configError('SECRET_FILE', `${r.file}: ${at}: ${file}: ${fileProblem((err as NodeJS.ErrnoException).code)}`);
   }
   if ((statSync(file).mode & 0o044) !== 0) {
     r.warnings.push(`${file} (${at}) is readable by other users; chmod 600 it`);

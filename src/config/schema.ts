@@ -3,7 +3,7 @@
 import * as v from 'valibot';
 import { detectorTypes } from '../detect/index.js';
 import { providerTypes } from '../../providers/index.js';
-import { duration } from './values.js';
+import { duration, formatDuration } from './values.js';
 import type { CommonDetectorSettings } from '../detect/types.js';
 
 /** One detector's settings after validation: the common keys plus its type's own. */
@@ -18,6 +18,9 @@ export interface ProviderSpec {
 }
 
 export const DEFAULT_SCHEDULE = '*/5 * * * *';
+/** A shorter max_age re-sends an unchanged address nearly every run: dyndns2 accounts get
+ * blocked for repeated `nochg`. */
+export const MIN_MAX_AGE_MS = 3_600_000;
 
 const detectorSpec = v.variant(
   'type',
@@ -64,8 +67,18 @@ export const configSchema = v.strictObject({
   schedule: v.optional(v.pipe(v.string(), v.minLength(1)), DEFAULT_SCHEDULE),
   /** The state file (default per spec.md). */
   state: v.optional(v.pipe(v.string(), v.minLength(1))),
-  /** Re-send an unchanged address after this long. */
-  max_age: v.optional(duration, '25d'),
+  /** Re-send an unchanged address after this long; at least 1h (see MIN_MAX_AGE_MS). */
+  max_age: v.optional(
+    v.pipe(
+      duration,
+      v.minValue(
+        MIN_MAX_AGE_MS,
+        (issue) =>
+          `${formatDuration(issue.input as number)} is too short: below 1h an unchanged address is re-sent nearly every run, and dyndns2 providers block accounts for that; use 1h or more (default 25d)`,
+      ),
+    ),
+    '25d',
+  ),
   log: v.optional(
     v.strictObject({
       level: v.optional(v.picklist(['error', 'warn', 'info', 'debug']), 'info'),
@@ -88,8 +101,9 @@ export const configSchema = v.strictObject({
 
 export type RawConfig = v.InferOutput<typeof configSchema>;
 
-/** Issues as `path: message` lines, in words an operator can act on. */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
+/** Issues as `path: message` lines, in words an operator can act on; `note` may add what
+ * else is known about the value at a dot path (e.g. the empty variable it came from). */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[], note: (path: string) => string | undefined = () => undefined): string[] {
   return issues.map((issue) => {
     const path = v.getDotPath(issue) ?? '(top level)';
     let msg = issue.message;
@@ -97,6 +111,27 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[
     else if (issue.kind === 'schema' && issue.type === 'variant' && path.endsWith('type')) {
       msg = `unknown type ${issue.received}; expected one of ${issue.expected}`;
     } else if (/^Invalid (type|key): Expected .* but received undefined/.test(msg)) msg = 'missing (required)';
-    return `${path}: ${msg}`;
+    else if (/^Invalid type:/.test(msg)) {
+      // A word outside a fixed list (log.level: verbose) is never a secret: show it.
+      const choice = issue.type === 'picklist' && typeof issue.input === 'string';
+      msg = choice ? `expected one of ${issue.expected}, got ${issue.received}` : typeProblem(issue.expected, issue.input);
+    }
+    const extra = note(path);
+    return `${path}: ${msg}${extra ? ` (${extra})` : ''}`;
   });
+}
+
+/** A type error without the value, which may be a secret: `password: 123456789` unquoted. */
+function typeProblem(expected: string | null, input: unknown): string {
+  const words: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', Object: 'a mapping', Array: 'a list' };
+  const hint = expected === 'string' && (typeof input === 'number' || typeof input === 'boolean') ? ' — quote it' : '';
+  return `expected ${words[expected ?? ''] ?? expected}, got ${typeName(input)}${hint}`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'boolean') return 'true/false';
+  return `a ${typeof value}`;
 }

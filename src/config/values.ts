@@ -3,22 +3,26 @@ import * as v from 'valibot';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `30s`, `5m`, `1h`, `25d`, `250ms` (or a bare number of seconds) → milliseconds. */
-export function parseDuration(text: string | number): number | null {
-  if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text * 1000 : null;
+/** `30s`, `5m`, `1h`, `25d`, `250ms` → milliseconds; null when the text is not one. */
+export function parseDuration(text: string): number | null {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(text.trim());
   return m ? Math.round(Number(m[1]) * UNITS[m[2]!]!) : null;
 }
 
+/** A duration key → milliseconds. A number needs its unit: `max_age: 25` was meant as days as
+ * often as seconds, so it is refused rather than guessed. */
 export const duration = v.pipe(
-  v.union([v.string(), v.number()], 'a duration such as 30s, 5m, 1h or 25d'),
+  v.union([v.string(), v.number()], 'expected a duration such as 30s, 5m, 1h or 25d'),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const ms = parseDuration(dataset.value);
-    if (ms === null) {
-      addIssue({ message: `expected a duration such as 30s, 5m, 1h or 25d, got ${JSON.stringify(dataset.value)}` });
-      return NEVER;
-    }
-    return ms;
+    const text = String(dataset.value).trim();
+    const ms = typeof dataset.value === 'string' ? parseDuration(text) : null;
+    if (ms !== null) return ms;
+    addIssue({
+      message: /^\d+(\.\d+)?$/.test(text)
+        ? `expected a duration with a unit, such as 25d (not a bare ${text})`
+        : `expected a duration such as 30s, 5m, 1h or 25d, got ${JSON.stringify(dataset.value)}`,
+    });
+    return NEVER;
   }),
 );
 

@@ -16,7 +16,7 @@ export interface DaemonChild {
 }
 
 export function startDaemon(args: readonly string[], env: NodeJS.ProcessEnv = {}, netns?: string): DaemonChild {
-  const [file, argv] = nodeArgv([...DAEMON, ...args], { netns });
+  const [file, argv] = nodeArgv([...DAEMON, ...args], netns);
   const child = spawn(file, argv, {
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

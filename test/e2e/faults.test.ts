@@ -122,7 +122,7 @@ test('state file another user owns, mode 0600 → --once as nobody → exit 2 "c
     const first = await runCli(['--once', '-c', file, '--ip', A1]); // as root, like `sudo ddnsd --once`
     assert.equal(first.code, 0, first.stderr);
     const before = readFileSync(join(t.dir, 'state.json'), 'utf8');
-    const r = await runCli(['--once', '-c', file, '--ip', '93.184.216.35'], { uid: 65534 });
+    const r = await runCli(['--once', '-c', file, '--ip', '93.184.216.35'], { uid: 65534, gid: 65534 });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /cannot read the state file .*state\.json \(permission denied\); .*run ddnsd as the user that owns it/);
     assert.equal(server.requests.length, 1);
@@ -139,7 +139,7 @@ test('HOME set but empty, no state configured → check as nobody → the state 
     chmodSync(t.dir, 0o755);
     const file = writeConfig(t.dir, { records: [{ name: 'home.example.com', provider: 'p' }], providers: { p: { type: 'dyndns2', server: 'http://127.0.0.1:9', username: 'u', password: 'p' } } });
     chmodSync(file, 0o644);
-    const r = await runCli(['check', '-c', file], { uid: 65534, env: { HOME: '' }, cwd: t.dir });
+    const r = await runCli(['check', '-c', file], { uid: 65534, gid: 65534, env: { HOME: '' }, cwd: t.dir });
     assert.equal(r.code, 0, r.stderr);
     const state = (JSON.parse(r.stdout) as { state: string }).state;
     assert.ok(state.startsWith('/') && state.endsWith('/.local/state/ddnsd/state.json'), state);

@@ -22,28 +22,28 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Run inside this network namespace (`ip netns exec`, which execs: the pid is node's). */
   netns?: string;
-  /** Run as this unprivileged uid (and gid), through setpriv, which execs too. */
+  /** Run as this user and group (the tests run as root; 65534 is nobody). */
   uid?: number;
+  gid?: number;
   /** Called once the child is started, e.g. to send it a signal. */
   onSpawn?: (child: ChildProcess) => void;
 }
 
-/** The argv that starts node with `args`, inside `netns` and as `uid` when given. */
-export function nodeArgv(args: readonly string[], opts: Pick<CliOptions, 'netns' | 'uid'> = {}): [string, string[]] {
-  const argv = [process.execPath, ...args];
-  if (opts.uid !== undefined) argv.unshift('setpriv', `--reuid=${opts.uid}`, `--regid=${opts.uid}`, '--clear-groups');
-  if (opts.netns) argv.unshift('ip', 'netns', 'exec', opts.netns);
-  return [argv[0]!, argv.slice(1)];
+/** The argv that starts node with `args`, inside `netns` when one is given. */
+export function nodeArgv(args: readonly string[], netns?: string): [string, string[]] {
+  return netns ? ['ip', ['netns', 'exec', netns, process.execPath, ...args]] : [process.execPath, [...args]];
 }
 
 /** Run `node dist/cli.js ...args`. The environment is minimal unless `env` adds to it. */
 export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const [file, argv] = nodeArgv([CLI, ...args], opts);
+    const [file, argv] = nodeArgv([CLI, ...args], opts.netns);
     const child = spawn(file, argv, {
       cwd: opts.cwd ?? tmpdir(),
       env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...opts.env },
+      uid: opts.uid,
+      gid: opts.gid,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     opts.onSpawn?.(child);

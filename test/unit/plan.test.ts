@@ -13,7 +13,7 @@ function entry(over: Partial<Entry>): Entry {
 }
 
 function input(over: Partial<PlanInput> = {}): PlanInput {
-  return { records: [rec], addresses: { ipv4: '93.184.216.34', ipv6: null }, state: emptyState(), fingerprints: new Map([[rec.name, 'fp1']]), now, policy: { maxAgeMs: 25 * DAY, force: false }, ...over };
+  return { records: [rec], addresses: { ipv4: '93.184.216.34', ipv6: null }, state: emptyState(), fingerprints: new Map([[rec, 'fp1']]), now, policy: { maxAgeMs: 25 * DAY, force: false }, ...over };
 }
 
 test('unknown record, address detected → update (new); family unavailable → left alone', () => {
@@ -46,7 +46,7 @@ test('stopped with the same settings → stopped, even with --force; settings ch
   const state = emptyState();
   state.records['home.example.com/ipv4'] = entry({ stopped: { fingerprint: 'fp1', code: 'BADAUTH', message: 'badauth', at: now.toISOString() }, address: null });
   assert.equal(plan(input({ state, policy: { maxAgeMs: DAY, force: true } }))[0]!.kind, 'stopped');
-  assert.equal(plan(input({ state, fingerprints: new Map([[rec.name, 'fp2']]) }))[0]!.kind, 'update');
+  assert.equal(plan(input({ state, fingerprints: new Map([[rec, 'fp2']]) }))[0]!.kind, 'update');
 });
 
 test('backing off → waiting until next_attempt, even with --force; after it → update', () => {
