@@ -15,7 +15,8 @@ import { detectorTypes } from '../detect/index.js';
 import { configError } from '../errors.js';
 import { isLoopbackUrl } from '../url.js';
 import type { Family, RecordSpec } from '../types.js';
-import { configSchema, describeIssues, type DetectorSpec, type ProviderSpec } from './schema.js';
+import { configSchema, describeIssues, MIN_MAX_AGE_MS, type DetectorSpec, type ProviderSpec } from './schema.js';
+import { formatDuration } from './values.js';
 
 export type ProviderConfig = ProviderSpec;
 
@@ -152,6 +153,11 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
     if (problem) throw configError('RECORD_INVALID', where(`records[${i}] (${r.name}): ${problem}`));
   });
 
+  if (c.max_age < MIN_MAX_AGE_MS) {
+    warnings.push(
+      `${file}: max_age ${formatDuration(c.max_age)} is short: below 1h an unchanged address is re-sent nearly every run, and dyndns2 providers block accounts for repeated nochg (default 25d)`,
+    );
+  }
   return {
     file,
     schedule: c.schedule,

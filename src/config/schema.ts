@@ -3,7 +3,7 @@
 import * as v from 'valibot';
 import { detectorTypes } from '../detect/index.js';
 import { providerTypes } from '../../providers/index.js';
-import { duration, formatDuration } from './values.js';
+import { duration } from './values.js';
 import type { CommonDetectorSettings } from '../detect/types.js';
 
 /** One detector's settings after validation: the common keys plus its type's own. */
@@ -67,18 +67,8 @@ export const configSchema = v.strictObject({
   schedule: v.optional(v.pipe(v.string(), v.minLength(1)), DEFAULT_SCHEDULE),
   /** The state file (default per spec.md). */
   state: v.optional(v.pipe(v.string(), v.minLength(1))),
-  /** Re-send an unchanged address after this long; at least 1h (see MIN_MAX_AGE_MS). */
-  max_age: v.optional(
-    v.pipe(
-      duration,
-      v.minValue(
-        MIN_MAX_AGE_MS,
-        (issue) =>
-          `${formatDuration(issue.input as number)} is too short: below 1h an unchanged address is re-sent nearly every run, and dyndns2 providers block accounts for that; use 1h or more (default 25d)`,
-      ),
-    ),
-    '25d',
-  ),
+  /** Re-send an unchanged address after this long; below 1h is warned about (MIN_MAX_AGE_MS). */
+  max_age: v.optional(duration, '25d'),
   log: v.optional(
     v.strictObject({
       level: v.optional(v.picklist(['error', 'warn', 'info', 'debug']), 'info'),
